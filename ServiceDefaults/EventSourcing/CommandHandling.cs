@@ -1,0 +1,100 @@
+using EuCyberNet.ServiceDefaults.Http;
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Marten.Exceptions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace EuCyberNet.ServiceDefaults.EventSourcing;
+
+/// <summary>
+/// "Fetch, decide, append" for HTTP commands on one aggregate, the way every service does it:
+/// <list type="number">
+/// <item>fetch the stream for writing, at the version of <c>If-Match</c> when given (412 if stale);</item>
+/// <item>run the pure decide function (409 naming the state when it says no);</item>
+/// <item>append its events and commit; a concurrent writer makes the commit fail (409, or 412
+/// under <c>If-Match</c>), so no update is ever lost;</item>
+/// <item>answer 200 with the new state and its <c>ETag</c>.</item>
+/// </list>
+/// </summary>
+public static class CommandHandling
+{
+    public static async Task<Results<Ok<TView>, ProblemHttpResult>> DecideAsync<TAggregate, TView>(
+        this IDocumentSession session,
+        HttpContext http,
+        Guid id,
+        Func<TAggregate, Decision> decide,
+        Func<TAggregate, TView> view,
+        CancellationToken ct)
+        where TAggregate : class, IAggregate
+    {
+        if (!http.Request.TryGetExpectedVersion(out var expected))
+            return Problems.BadRequest("If-Match must be a quoted stream version such as \"3\".");
+
+        IEventStream<TAggregate> stream;
+        try
+        {
+            stream = expected is { } version
+                ? await session.Events.FetchForWriting<TAggregate>(id, version, ct)
+                : await session.Events.FetchForWriting<TAggregate>(id, ct);
+        }
+        catch (ConcurrencyException) when (expected is not null)
+        {
+            return Problems.PreconditionFailed(expected.Value);
+        }
+
+        if (stream.Aggregate is null) return Problems.NotFound(typeof(TAggregate).Name, id);
+
+        var decision = decide(stream.Aggregate);
+        if (decision.Error is { } error) return Problems.Conflict(error);
+        if (decision.Events.Count == 0) return Respond(http, stream.Aggregate, view);
+
+        stream.AppendMany(decision.Events);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (IsConcurrencyFailure(e))
+        {
+            return expected is { } version ? Problems.PreconditionFailed(version) : Problems.ConcurrentChange();
+        }
+
+        var latest = await session.Events.FetchLatest<TAggregate>(id, ct)
+                     ?? throw new InvalidOperationException($"{typeof(TAggregate).Name} {id} vanished after its own append.");
+        return Respond(http, latest, view);
+    }
+
+    /// <summary>
+    /// Starts a new stream; when the id already exists (a retried create with the same
+    /// <c>Idempotency-Key</c>) nothing is written and false is returned.
+    /// </summary>
+    public static async Task<bool> TryStartStreamAsync<TAggregate>(this IDocumentSession session, Guid id, IReadOnlyList<object> events, CancellationToken ct)
+        where TAggregate : class
+    {
+        session.Events.StartStream<TAggregate>(id, events);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (Exception e) when (IsStreamCollision(e) || IsConcurrencyFailure(e))
+        {
+            return false;
+        }
+    }
+
+    private static Ok<TView> Respond<TAggregate, TView>(HttpContext http, TAggregate aggregate, Func<TAggregate, TView> view)
+        where TAggregate : IAggregate
+    {
+        http.Response.SetETag(aggregate.Version);
+        return TypedResults.Ok(view(aggregate));
+    }
+
+    private static bool IsStreamCollision(Exception e) =>
+        e is Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
+        || e.InnerException is Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException;
+
+    internal static bool IsConcurrencyFailure(Exception e) =>
+        e is ConcurrencyException or ConcurrentUpdateException || e.InnerException is ConcurrencyException or ConcurrentUpdateException;
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using EuCyberNet.ServiceDefaults.Messaging;
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.OpenTelemetry;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Weasel.Core;
+
+namespace EuCyberNet.ServiceDefaults.EventSourcing;
+
+public static class EventStoreExtensions
+{
+    /// <summary>
+    /// The service's Marten event store and document database on its own PostgreSQL database
+    /// (connection string <paramref name="connectionName"/>), configured the same way everywhere:
+    /// GUID streams, full event metadata (user, correlation, causation, headers), JSON as the API
+    /// writes it, the inbox document, LISTEN/NOTIFY wake-ups and the async daemon in HotCold mode
+    /// (one leader among replicas runs the relay and async projections).
+    /// </summary>
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddEventStore(
+        this IHostApplicationBuilder builder, string connectionName, Action<StoreOptions> configure)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured.");
+
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddHealthChecks().AddCheck(
+            "postgres", new PostgresHealthCheck(connectionString), HealthStatus.Unhealthy, ["ready"]);
+
+        return builder.Services
+            .AddMarten(_ =>
+            {
+                var options = new StoreOptions();
+                options.Connection(connectionString);
+                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, JsonDefaults.Configure);
+                options.Events.StreamIdentity = StreamIdentity.AsGuid;
+                options.Events.MetadataConfig.EnableAll();
+                options.Events.MetadataConfig.UserNameEnabled = true;
+                options.Events.UseListenNotifyForEventAppends = true;
+                options.Projections.Errors.SkipApplyErrors = false;
+                options.Projections.Errors.SkipSerializationErrors = false;
+                options.Projections.Errors.SkipUnknownEvents = false;
+                options.OpenTelemetry.TrackConnections = TrackLevel.Normal;
+                options.Schema.For<InboxEntry>();
+                configure(options);
+                return options;
+            })
+            .BuildSessionsWith<AuditedSessionFactory>()
+            .ApplyAllDatabaseChangesOnStartup()
+            .AddAsyncDaemon(DaemonMode.HotCold);
+    }
+
+    private sealed class PostgresHealthCheck(string connectionString) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(ct);
+                await using var command = new NpgsqlCommand("select 1", connection);
+                await command.ExecuteScalarAsync(ct);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                return HealthCheckResult.Unhealthy("PostgreSQL is not reachable", e);
+            }
+        }
+    }
+}
+
+/// <summary>The one JSON shape of the platform: camelCase, enums as kebab-case slugs.</summary>
+public static class JsonDefaults
+{
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.PropertyNameCaseInsensitive = true;
+        if (!options.Converters.Any(c => c is System.Text.Json.Serialization.JsonStringEnumConverter))
+            options.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+    }
+}

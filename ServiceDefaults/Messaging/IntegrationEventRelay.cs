@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Text.Json;
+using EuCyberNet.Contracts;
+using EuCyberNet.ServiceDefaults.EventSourcing;
+using EuCyberNet.ServiceDefaults.Telemetry;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Subscriptions;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EuCyberNet.ServiceDefaults.Messaging;
+
+/// <summary>
+/// The event store is the outbox. This Marten subscription, run by the async daemon (HotCold: one
+/// leader among replicas), reads the service's events in order, maps them to integration events
+/// and publishes them through MassTransit with publisher confirms.
+/// <para>
+/// Nothing is lost: the daemon commits the subscription's checkpoint only after
+/// <see cref="ProcessEventsAsync"/> returns, and it returns only once RabbitMQ has confirmed every
+/// message of the page. While the broker is away the relay keeps retrying the unconfirmed messages
+/// (with back-off) and the checkpoint stays where it was, so a crash or a lost leadership means the
+/// page is read again. Nothing is doubled in effect: each message's MessageId is derived from the
+/// Marten event id, so a re-published message is the same message and consumers' inboxes drop it.
+/// </para>
+/// </summary>
+public sealed partial class IntegrationEventRelay : SubscriptionBase
+{
+    public const string SubscriptionName = "IntegrationEventRelay";
+
+    private readonly IIntegrationEventMapper _mapper;
+    private readonly IBus _bus;
+    private readonly ILogger<IntegrationEventRelay> _logger;
+    private readonly RelayOptions _options;
+
+    public IntegrationEventRelay(IIntegrationEventMapper mapper, IBus bus, ILogger<IntegrationEventRelay> logger, IOptions<RelayOptions> options)
+    {
+        _mapper = mapper;
+        _bus = bus;
+        _logger = logger;
+        _options = options.Value;
+        Name = SubscriptionName;
+        Options.BatchSize = _options.BatchSize;
+    }
+
+    public override async Task<IChangeListener> ProcessEventsAsync(
+        EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
+    {
+        var outgoing = new List<Outgoing>();
+        foreach (var source in page.Events)
+        {
+            var index = 0;
+            foreach (var message in _mapper.Map(source))
+                outgoing.Add(new Outgoing(source, message, MessageIdFor(source.Id, index++)));
+        }
+
+        if (outgoing.Count > 0) await PublishUntilConfirmedAsync(outgoing, cancellationToken);
+        return NullChangeListener.Instance;
+    }
+
+    /// <summary>The first message of an event gets the event's own id; further ones a name-based id.</summary>
+    public static Guid MessageIdFor(Guid eventId, int index) =>
+        index == 0 ? eventId : StreamIds.NameBased(eventId, index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private async Task PublishUntilConfirmedAsync(List<Outgoing> outgoing, CancellationToken ct)
+    {
+        var pending = outgoing;
+        for (var attempt = 1; ; attempt++)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(_options.PublishTimeout);
+            var failures = await Task.WhenAll(pending.Select(m => TryPublishAsync(m, timeout.Token)));
+            ct.ThrowIfCancellationRequested();
+
+            var failed = pending.Where((_, i) => failures[i] is not null).ToList();
+            EuCyberNetTelemetry.EventsRelayed.Add(pending.Count - failed.Count);
+            if (failed.Count == 0) return;
+
+            EuCyberNetTelemetry.RelayFailures.Add(failed.Count);
+            var delay = Backoff(attempt);
+            LogPublishFailed(_logger, failures.First(f => f is not null), failed.Count, pending.Count, attempt, delay.TotalMilliseconds);
+            pending = failed;
+            await Task.Delay(delay, ct);
+        }
+    }
+
+    private TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(_options.MaxRetryDelay.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(attempt - 1, 16))));
+
+    private async Task<Exception?> TryPublishAsync(Outgoing outgoing, CancellationToken ct)
+    {
+        var source = outgoing.Source;
+        ActivityContext.TryParse(HeaderText(source, MessageHeaders.TraceParent), null, out var parent);
+        using var activity = EuCyberNetTelemetry.ActivitySource.StartActivity(
+            $"relay {outgoing.Message.GetType().Name}", ActivityKind.Internal, parent);
+        activity?.SetTag("eucybernet.source_event_id", source.Id);
+        activity?.SetTag("eucybernet.subject", outgoing.Message.Subject);
+        try
+        {
+            await _bus.Publish(outgoing.Message, outgoing.Message.GetType(), context =>
+            {
+                context.MessageId = outgoing.MessageId;
+                if (source.CorrelationId is { } correlationId)
+                {
+                    context.Headers.Set(MessageHeaders.CorrelationId, correlationId);
+                    if (Guid.TryParseExact(correlationId, "N", out var asGuid) || Guid.TryParse(correlationId, out asGuid))
+                        context.CorrelationId = asGuid;
+                }
+                if (source.UserName is { } user) context.Headers.Set(MessageHeaders.User, user);
+                context.Headers.Set(MessageHeaders.SourceEventId, source.Id.ToString());
+                context.Headers.Set(MessageHeaders.SourceService, _options.ServiceName);
+                context.Durable = true;
+            }, ct);
+            return null;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested || e is OperationCanceledException)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            return e;
+        }
+    }
+
+    internal static string? HeaderText(IEvent e, string key) => e.GetHeader(key) switch
+    {
+        string s => s,
+        JsonElement { ValueKind: JsonValueKind.String } json => json.GetString(),
+        _ => null,
+    };
+
+    private sealed record Outgoing(IEvent Source, IIntegrationEvent Message, Guid MessageId);
+
+    [LoggerMessage(LogLevel.Warning, "Relay could not publish {Failed} of {Total} messages (attempt {Attempt}); retrying in {DelayMs} ms, checkpoint held")]
+    private static partial void LogPublishFailed(ILogger logger, Exception? exception, int failed, int total, int attempt, double delayMs);
+}
+
+public sealed class RelayOptions
+{
+    public string ServiceName { get; set; } = "unknown";
+
+    /// <summary>Events read per page; one page's messages are published concurrently.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>How long one publish attempt may wait for the broker's confirm.</summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+}
