@@ -1,0 +1,161 @@
+using System.Text;
+using EuCyberNet.Contracts.Experts.V1;
+using EuCyberNet.Experts.Pool;
+using EuCyberNet.Testing;
+using Marten;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using RabbitMQ.Client;
+
+namespace EuCyberNet.Platform.Tests;
+
+/// <summary>
+/// "Nothing lost, nothing twice": the relay and the inbox under the faults they exist for, with a
+/// real PostgreSQL and a real RabbitMQ. Effects are counted where they land: events recorded in
+/// Coordination's store and inbox entries, which must equal the applications accepted.
+/// </summary>
+public sealed class DeliveryGuaranteeTests
+{
+    [Fact]
+    public async Task Applications_accepted_while_the_broker_is_down_are_all_delivered_once_it_returns()
+    {
+        await using var broker = await RabbitMqServer.StartOwnedAsync();
+        await using var pipeline = await Pipeline.StartAsync(broker);
+        var client = pipeline.Experts.CreateClient();
+
+        for (var i = 0; i < 10; i++) await pipeline.ApplyAsync(client);
+        await pipeline.WaitForCountedApplicationsAsync(10);
+
+        await broker.StopAsync();
+        for (var i = 0; i < 15; i++) await pipeline.ApplyAsync(client); // Experts needs only PostgreSQL to accept them
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the relay tries, fails and holds its checkpoint
+        await broker.RestartAsync();
+
+        Assert.Equal(25, await pipeline.WaitForCountedApplicationsAsync(25, TimeSpan.FromSeconds(120)));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // late duplicates, if any, would land now
+        Assert.Equal(25, await pipeline.CountedApplicationsAsync());
+        Assert.Equal(25, await pipeline.CoordinationEventsAsync());
+        Assert.Equal(25, await pipeline.CoordinationInboxEntriesAsync());
+        Assert.Equal(await pipeline.ExpertsEventsAsync(), await pipeline.RelayCheckpointAsync());
+    }
+
+    [Fact]
+    public async Task A_consumer_that_dies_after_its_effect_but_before_its_ack_does_not_apply_the_redelivery()
+    {
+        var crash = new CrashAfterFirstConsume();
+        await using var pipeline = await Pipeline.StartAsync(coordinationServices: services =>
+            services.AddSingleton<IConfigureReceiveEndpoint>(crash));
+        crash.Broker = pipeline.Platform.RabbitMq;
+        crash.VirtualHost = pipeline.Platform.VirtualHost;
+
+        await pipeline.ApplyAsync(pipeline.Experts.CreateClient());
+
+        await Eventually.ReturnsAsync(() => Task.FromResult(crash.Deliveries), n => n >= 2, TimeSpan.FromSeconds(60),
+            $"redelivery (connections closed: {crash.ConnectionsClosed})");
+        Assert.True(crash.FirstDeliveryCommitted);
+        Assert.Equal(1, await pipeline.CountedApplicationsAsync());
+        Assert.Equal(1, await pipeline.CoordinationEventsAsync());
+        Assert.Equal(1, await pipeline.CoordinationInboxEntriesAsync());
+    }
+
+    [Fact]
+    public async Task The_same_message_published_twice_has_one_effect()
+    {
+        await using var pipeline = await Pipeline.StartAsync();
+        var bus = pipeline.Experts.Services.GetRequiredService<IBus>();
+        var message = new ExpertApplicationReceived(Guid.NewGuid(), "PT", DateTimeOffset.UtcNow);
+        var messageId = Guid.NewGuid();
+
+        await bus.Publish(message, context => context.MessageId = messageId);
+        await bus.Publish(message, context => context.MessageId = messageId);
+        await bus.Publish(message with { ExpertId = Guid.NewGuid() }, context => context.MessageId = Guid.NewGuid());
+
+        Assert.Equal(2, await pipeline.WaitForCountedApplicationsAsync(2));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, await pipeline.CountedApplicationsAsync());
+        Assert.Equal(2, await pipeline.CoordinationEventsAsync());
+        Assert.Equal(2, await pipeline.CoordinationInboxEntriesAsync());
+    }
+
+    [Fact]
+    public async Task A_poison_message_lands_in_the_error_queue_and_the_next_message_still_flows()
+    {
+        await using var pipeline = await Pipeline.StartAsync();
+        var factory = new ConnectionFactory { Uri = pipeline.Platform.VirtualHost };
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            var poison = $$$"""
+                {"messageId":"{{{Guid.NewGuid()}}}","messageType":["urn:message:EuCyberNet.Contracts.Experts.V1:ExpertApplicationReceived"],
+                 "message":{"expertId":"not-a-guid","citizenship":"SI","occurredAt":"yesterday"}}
+                """;
+            await channel.BasicPublishAsync("EuCyberNet.Contracts.Experts.V1:ExpertApplicationReceived", "", mandatory: true,
+                new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true }, Encoding.UTF8.GetBytes(poison));
+        }
+
+        await pipeline.ApplyAsync(pipeline.Experts.CreateClient());
+
+        Assert.Equal(1, await pipeline.WaitForCountedApplicationsAsync(1));
+        await Eventually.ReturnsAsync(
+            () => RabbitMqServer.MessageCountAsync(pipeline.Platform.VirtualHost, "coordination-record-expert-application_error"),
+            n => n == 1, TimeSpan.FromSeconds(30), "poison message in the error queue");
+        Assert.Equal(0u, await RabbitMqServer.MessageCountAsync(pipeline.Platform.VirtualHost, "coordination-record-expert-application"));
+    }
+
+    [Fact]
+    public async Task A_relay_restarted_mid_stream_resumes_from_its_checkpoint()
+    {
+        const int total = 300;
+        await using var pipeline = await Pipeline.StartAsync(expertsOverrides: new Dictionary<string, string?> { ["Relay:BatchSize"] = "10" });
+
+        await using (var session = pipeline.Experts.Services.GetRequiredService<IDocumentStore>().LightweightSession())
+        {
+            for (var i = 0; i < total; i++)
+                session.Events.StartStream<Expert>(Guid.CreateVersion7(), new ExpertApplied($"Expert {i}", $"e{i}@example.eu", "FI", "Org", "Why"));
+            await session.SaveChangesAsync();
+        }
+
+        await pipeline.WaitForCountedApplicationsAsync(20);
+        await pipeline.RestartExpertsAsync();
+        var checkpointAtRestart = await pipeline.RelayCheckpointAsync();
+
+        Assert.Equal(total, await pipeline.WaitForCountedApplicationsAsync(total, TimeSpan.FromSeconds(120)));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.InRange(checkpointAtRestart, 1, total - 1); // the restart really happened mid-stream
+        Assert.Equal(total, await pipeline.CountedApplicationsAsync());
+        Assert.Equal(total, await pipeline.CoordinationEventsAsync());
+        Assert.Equal(total, await pipeline.RelayCheckpointAsync());
+    }
+
+    /// <summary>
+    /// After the consumer committed its effect, and before MassTransit can ack, the broker drops the
+    /// service's connections: to RabbitMQ this is a consumer that died, so it redelivers.
+    /// </summary>
+    private sealed class CrashAfterFirstConsume : IConfigureReceiveEndpoint, IFilter<ConsumeContext>
+    {
+        private int _deliveries;
+
+        public RabbitMqServer Broker { get; set; } = null!;
+
+        public Uri VirtualHost { get; set; } = null!;
+
+        public int Deliveries => Volatile.Read(ref _deliveries);
+
+        public bool FirstDeliveryCommitted { get; private set; }
+
+        public int ConnectionsClosed { get; private set; }
+
+        public void Configure(string name, IReceiveEndpointConfigurator configurator) => configurator.UseFilter(this);
+
+        public async Task Send(ConsumeContext context, IPipe<ConsumeContext> next)
+        {
+            var delivery = Interlocked.Increment(ref _deliveries);
+            await next.Send(context);
+            if (delivery != 1) return;
+            FirstDeliveryCommitted = true;
+            ConnectionsClosed = await Broker.CloseConnectionsAsync(VirtualHost);
+        }
+
+        public void Probe(ProbeContext context) => context.CreateFilterScope("crash-after-first-consume");
+    }
+}
