@@ -66,6 +66,28 @@ public static class CommandHandling
     }
 
     /// <summary>
+    /// Creates a resource: starts its stream with <paramref name="events"/> and answers 201 with its
+    /// <c>Location</c> (<c>/{collection}/{id}</c>), its state and <c>ETag</c>. With an
+    /// <c>Idempotency-Key</c> a repeated create answers with the resource the first one made.
+    /// </summary>
+    public static async Task<Created<TView>> CreateAsync<TAggregate, TView>(
+        this IDocumentSession session,
+        HttpContext http,
+        string collection,
+        IReadOnlyList<object> events,
+        Func<TAggregate, TView> view,
+        CancellationToken ct)
+        where TAggregate : class, IAggregate
+    {
+        var id = StreamIds.ForCreate(http.Request, collection);
+        await session.TryStartStreamAsync<TAggregate>(id, events, ct);
+        var aggregate = await session.Events.FetchLatest<TAggregate>(id, ct)
+                        ?? throw new InvalidOperationException($"{typeof(TAggregate).Name} {id} is missing right after it was created.");
+        http.Response.SetETag(aggregate.Version);
+        return TypedResults.Created($"/{collection}/{id}", view(aggregate));
+    }
+
+    /// <summary>
     /// Starts a new stream; when the id already exists (a retried create with the same
     /// <c>Idempotency-Key</c>) nothing is written and false is returned.
     /// </summary>
@@ -80,6 +102,7 @@ public static class CommandHandling
         }
         catch (Exception e) when (IsStreamCollision(e) || IsConcurrencyFailure(e))
         {
+            session.EjectAllPendingChanges();
             return false;
         }
     }

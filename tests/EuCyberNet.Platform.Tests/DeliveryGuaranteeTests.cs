@@ -51,7 +51,7 @@ public sealed class DeliveryGuaranteeTests
         await pipeline.ApplyAsync(pipeline.Experts.CreateClient());
 
         await Eventually.ReturnsAsync(() => Task.FromResult(crash.Deliveries), n => n >= 2, TimeSpan.FromSeconds(60),
-            $"redelivery (connections closed: {crash.ConnectionsClosed})");
+            $"redelivery (connections closed: {crash.ConnectionsClosed}, failure: {crash.Failure})");
         Assert.True(crash.FirstDeliveryCommitted);
         Assert.Equal(1, await pipeline.CountedApplicationsAsync());
         Assert.Equal(1, await pipeline.CoordinationEventsAsync());
@@ -145,6 +145,8 @@ public sealed class DeliveryGuaranteeTests
 
         public int ConnectionsClosed { get; private set; }
 
+        public Exception? Failure { get; private set; }
+
         public void Configure(string name, IReceiveEndpointConfigurator configurator) => configurator.UseFilter(this);
 
         public async Task Send(ConsumeContext context, IPipe<ConsumeContext> next)
@@ -153,7 +155,15 @@ public sealed class DeliveryGuaranteeTests
             await next.Send(context);
             if (delivery != 1) return;
             FirstDeliveryCommitted = true;
-            ConnectionsClosed = await Broker.CloseConnectionsAsync(VirtualHost);
+            try
+            {
+                ConnectionsClosed = await Broker.CloseConnectionsAsync(VirtualHost);
+            }
+            catch (Exception e)
+            {
+                Failure = e;
+                throw;
+            }
         }
 
         public void Probe(ProbeContext context) => context.CreateFilterScope("crash-after-first-consume");

@@ -40,13 +40,9 @@ public static class PoolApi
         var (applied, validation) = Applications.Validate(request);
         if (applied is null) return validation.ToProblem();
 
-        var id = StreamIds.ForCreate(http.Request, "experts/applications");
-        await session.TryStartStreamAsync<Expert>(id, [applied], ct);
-        // A retried create (same Idempotency-Key) lands here too and answers with the same resource.
-        var expert = await session.LoadAsync<Expert>(id, ct)
-                     ?? throw new InvalidOperationException($"Expert {id} is missing right after it was created.");
-        http.Response.SetETag(expert.Version);
-        return TypedResults.Created($"/experts/{id}", new ApplicationAccepted(id, expert.Version, expert.Status));
+        // The applicant is anonymous: the answer names the new record, it does not echo it back.
+        return await session.CreateAsync<Expert, ApplicationAccepted>(http, "experts", [applied],
+            expert => new ApplicationAccepted(expert.Id, expert.Version, expert.Status), ct);
     }
 
     private static Task<Results<Ok<ExpertView>, ProblemHttpResult>> Get(
