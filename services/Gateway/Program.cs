@@ -2,12 +2,9 @@ using EuCyberNet.Gateway;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.Services.AddReverseProxy()
-    .LoadFromMemory(Routes.All, Routes.Clusters)
-    .AddServiceDiscoveryDestinationResolver();
+builder.AddGateway();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapReverseProxy();
+app.MapGateway();
 app.Run();
-

@@ -8,21 +8,34 @@ namespace EuCyberNet.Gateway;
 /// </summary>
 public static class Routes
 {
-    private static readonly Dictionary<string, string[]> PathsByService = new()
+    public const string ExpertApplicationsPolicy = "expert-applications";
+
+    public static readonly IReadOnlyDictionary<string, string[]> PathsByService = new Dictionary<string, string[]>
     {
         ["experts"] = ["/experts"],
-        ["projects"] = ["/projects", "/expertise-requests", "/deployments", "/partner-events"],
+        ["projects"] = ["/projects", "/expertise-requests", "/deployments", "/partner-events", "/partners"],
         ["training"] = ["/courses", "/training-sessions", "/enrolments", "/training-requests", "/certificates"],
         ["coordination"] = ["/coordination"],
     };
 
-    public static IReadOnlyList<RouteConfig> All { get; } =
+    public static IReadOnlyList<RouteConfig> All(GatewayOptions options) =>
     [
+        // The anonymous application form is the one door open to everyone: strictly rate limited.
+        new RouteConfig
+        {
+            RouteId = "experts-applications",
+            ClusterId = "experts",
+            Order = -1,
+            Match = new RouteMatch { Path = "/experts/applications", Methods = ["POST"] },
+            RateLimiterPolicy = ExpertApplicationsPolicy,
+            MaxRequestBodySize = 16 * 1024,
+        },
         .. PathsByService.SelectMany(service => service.Value.Select(prefix => new RouteConfig
         {
             RouteId = $"{service.Key}{prefix.Replace('/', '-')}",
             ClusterId = service.Key,
             Match = new RouteMatch { Path = prefix + "/{**rest}" },
+            MaxRequestBodySize = options.MaxRequestBodyBytes,
         })),
     ];
 

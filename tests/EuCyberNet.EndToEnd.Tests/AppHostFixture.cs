@@ -54,3 +54,10 @@ public sealed class AppHostFixture : IAsyncLifetime
         }
     }
 }
+
+/// <summary>One running system for every end-to-end test class (starting it takes half a minute).</summary>
+[CollectionDefinition(Name)]
+public sealed class RunningSystem : ICollectionFixture<AppHostFixture>
+{
+    public const string Name = "system";
+}

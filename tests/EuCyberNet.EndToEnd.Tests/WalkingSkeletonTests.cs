@@ -8,7 +8,8 @@ using EuCyberNet.Testing;
 namespace EuCyberNet.EndToEnd.Tests;
 
 /// <summary>The thin story through the gateway of the real AppHost, with nothing faked.</summary>
-public sealed class WalkingSkeletonTests(AppHostFixture system) : IClassFixture<AppHostFixture>
+[Collection(RunningSystem.Name)]
+public sealed class WalkingSkeletonTests(AppHostFixture system)
 {
     [Fact]
     public void Every_resource_is_running_and_healthy()
