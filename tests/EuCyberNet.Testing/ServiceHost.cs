@@ -1,11 +1,9 @@
-using System.IdentityModel.Tokens.Jwt;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using EuCyberNet.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.Tokens;
 
 namespace EuCyberNet.Testing;
 
@@ -106,13 +104,8 @@ public sealed class TestPlatform
 
 public static class Tokens
 {
-    public static string Create(string signingKey, string user, string role, params Claim[] extra)
-    {
-        var options = new AuthOptions();
-        var credentials = new SigningCredentials(new SymmetricSecurityKey(Convert.FromBase64String(signingKey)), SecurityAlgorithms.HmacSha256);
-        var token = new JwtSecurityToken(options.Issuer, options.Audience,
-            [new Claim("sub", user), new Claim("role", role), .. extra],
-            expires: DateTime.UtcNow.AddHours(1), signingCredentials: credentials);
-        return new JwtSecurityTokenHandler().WriteToken(token);
-    }
+    public static string Create(string signingKey, string user, string role, params Claim[] extra) =>
+        LocalTokens.Create(signingKey, user, [role],
+            expertId: extra.FirstOrDefault(c => c.Type == LocalTokens.ExpertIdClaim) is { } expert ? Guid.Parse(expert.Value) : null,
+            partnerId: extra.FirstOrDefault(c => c.Type == LocalTokens.PartnerIdClaim)?.Value);
 }
