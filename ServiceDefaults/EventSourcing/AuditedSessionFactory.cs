@@ -28,7 +28,7 @@ internal sealed class AuditedSessionFactory(IDocumentStore store, IHttpContextAc
         }
         // The request's own span, so the relay's publish hangs under the request in the trace.
         var activity = http?.Features.Get<IHttpActivityFeature>()?.Activity ?? Activity.Current;
-        if (activity?.Id is { } traceParent) session.SetHeader(MessageHeaders.TraceParent, traceParent);
+        if (activity?.Id is { } traceParent) session.SetHeader(PlatformHeaders.TraceParent, traceParent);
         return session;
     }
 }

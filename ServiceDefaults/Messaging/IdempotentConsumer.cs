@@ -32,10 +32,10 @@ public abstract class IdempotentConsumer<TMessage>(IDocumentStore store) : ICons
         var inboxId = $"{InboxName}/{messageId:N}";
 
         await using var session = store.LightweightSession();
-        session.CorrelationId = context.Headers.Get<string>(MessageHeaders.CorrelationId) ?? context.CorrelationId?.ToString("N");
+        session.CorrelationId = context.Headers.Get<string>(PlatformHeaders.CorrelationId) ?? context.CorrelationId?.ToString("N");
         session.CausationId = messageId.ToString();
-        session.LastModifiedBy = context.Headers.Get<string>(MessageHeaders.User) ?? "system";
-        if (Activity.Current?.Id is { } traceParent) session.SetHeader(MessageHeaders.TraceParent, traceParent);
+        session.LastModifiedBy = context.Headers.Get<string>(PlatformHeaders.User) ?? "system";
+        if (Activity.Current?.Id is { } traceParent) session.SetHeader(PlatformHeaders.TraceParent, traceParent);
 
         if (await session.LoadAsync<InboxEntry>(inboxId, context.CancellationToken) is not null)
         {

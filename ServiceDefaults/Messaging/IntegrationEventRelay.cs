@@ -93,7 +93,7 @@ public sealed partial class IntegrationEventRelay : SubscriptionBase
     private async Task<Exception?> TryPublishAsync(Outgoing outgoing, CancellationToken ct)
     {
         var source = outgoing.Source;
-        ActivityContext.TryParse(HeaderText(source, MessageHeaders.TraceParent), null, out var parent);
+        ActivityContext.TryParse(HeaderText(source, PlatformHeaders.TraceParent), null, out var parent);
         using var activity = EuCyberNetTelemetry.ActivitySource.StartActivity(
             $"relay {outgoing.Message.GetType().Name}", ActivityKind.Internal, parent);
         activity?.SetTag("eucybernet.source_event_id", source.Id);
@@ -105,13 +105,13 @@ public sealed partial class IntegrationEventRelay : SubscriptionBase
                 context.MessageId = outgoing.MessageId;
                 if (source.CorrelationId is { } correlationId)
                 {
-                    context.Headers.Set(MessageHeaders.CorrelationId, correlationId);
+                    context.Headers.Set(PlatformHeaders.CorrelationId, correlationId);
                     if (Guid.TryParseExact(correlationId, "N", out var asGuid) || Guid.TryParse(correlationId, out asGuid))
                         context.CorrelationId = asGuid;
                 }
-                if (source.UserName is { } user) context.Headers.Set(MessageHeaders.User, user);
-                context.Headers.Set(MessageHeaders.SourceEventId, source.Id.ToString());
-                context.Headers.Set(MessageHeaders.SourceService, _options.ServiceName);
+                if (source.UserName is { } user) context.Headers.Set(PlatformHeaders.User, user);
+                context.Headers.Set(PlatformHeaders.SourceEventId, source.Id.ToString());
+                context.Headers.Set(PlatformHeaders.SourceService, _options.ServiceName);
                 context.Durable = true;
             }, ct);
             return null;

@@ -131,13 +131,23 @@ public sealed class RabbitMqServer : IAsyncDisposable
         return new Uri(Amqp, vhost);
     }
 
-    /// <summary>Messages ready in a queue, read with a passive declare (exact, unlike the management stats).</summary>
+    /// <summary>
+    /// Messages ready in a queue, read with a passive declare (exact, unlike the management stats);
+    /// 0 while the queue does not exist yet (error queues appear with their first message).
+    /// </summary>
     public static async Task<uint> MessageCountAsync(Uri virtualHost, string queue)
     {
         var factory = new ConnectionFactory { Uri = virtualHost };
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
-        return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            return 0;
+        }
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 namespace EuCyberNet.ServiceDefaults.Messaging;
 
 /// <summary>Headers the platform puts on events and messages so the audit trail crosses services.</summary>
-public static class MessageHeaders
+public static class PlatformHeaders
 {
     /// <summary>The story a message belongs to (the HTTP request's correlation id).</summary>
     public const string CorrelationId = "eucybernet-correlation-id";
