@@ -77,6 +77,7 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = r => r.Tags.Contains("live"), ResponseWriter = WriteHealthAsync });
 
+        app.MapAdminEndpoints();
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle($"EU CyberNet — {app.Environment.ApplicationName}"));
         return app;

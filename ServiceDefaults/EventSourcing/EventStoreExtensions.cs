@@ -32,6 +32,8 @@ public static class EventStoreExtensions
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddHealthChecks().AddCheck(
             "postgres", new PostgresHealthCheck(connectionString), HealthStatus.Unhealthy, ["ready"]);
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Telemetry.EventStoreLag>(sp, connectionString));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Telemetry.EventStoreLag>());
 
         return builder.Services
             .AddMarten(_ =>

@@ -38,13 +38,19 @@ public static class MessagingExtensions
         builder.Services.Configure<RelayOptions>(o => o.ServiceName = serviceName);
         builder.Services.Configure<RelayOptions>(builder.Configuration.GetSection("Relay"));
 
+        var consumerQueues = new ConsumerQueues();
+        builder.Services.AddSingleton(consumerQueues);
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ErrorQueues>(sp, connectionString));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ErrorQueues>());
+
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             consumers?.Invoke(bus);
 
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            bus.AddConfigureEndpointsCallback((_, name, endpoint) =>
             {
+                consumerQueues.Add(name);
                 endpoint.UseMessageRetry(retry => retry.Exponential(
                     options.RetryLimit, options.RetryMinInterval, options.RetryMaxInterval,
                     TimeSpan.FromMilliseconds(Math.Max(50, options.RetryMinInterval.TotalMilliseconds))));

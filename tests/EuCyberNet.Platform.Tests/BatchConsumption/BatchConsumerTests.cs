@@ -20,6 +20,9 @@ public sealed record PingRecorded(int Number);
 public sealed class PingLog
 {
     public ConcurrentQueue<int> BatchSizes { get; } = new();
+
+    /// <summary>The "bug" that makes poison pings fail; a test can fix it.</summary>
+    public bool RefusePoison { get; set; } = true;
 }
 
 public sealed class RecordPings(IDocumentStore store, ILogger<RecordPings> logger, PingLog log) : IdempotentBatchConsumer<Ping>(store, logger)
@@ -29,7 +32,7 @@ public sealed class RecordPings(IDocumentStore store, ILogger<RecordPings> logge
         log.BatchSizes.Enqueue(fresh.Count);
         foreach (var item in fresh)
         {
-            if (item.Message.Poison) throw new InvalidOperationException($"ping {item.Message.Number} is poison");
+            if (item.Message.Poison && log.RefusePoison) throw new InvalidOperationException($"ping {item.Message.Number} is poison");
             item.Append(session, item.Message.Id, new PingRecorded(item.Message.Number));
         }
         return Task.CompletedTask;
@@ -113,7 +116,7 @@ public sealed class BatchConsumerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_poison_message_keeps_its_batch_mates_effects_and_does_not_block_the_queue()
+    public async Task A_poison_message_keeps_its_batch_mates_effects_does_not_block_the_queue_and_replays_after_a_fix()
     {
         var bus = _host.Services.GetRequiredService<IBus>();
         var first = Enumerable.Range(1, 100).Select(n => new Ping(Guid.NewGuid(), n, Poison: n == 50)).ToList();
@@ -128,6 +131,19 @@ public sealed class BatchConsumerTests : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Equal(119, await CountAsync("mt_events where type = 'ping_recorded'"));
         Assert.Equal(0, await CountAsync("mt_events where type = 'ping_recorded' and (data->>'number')::int = 50"));
+
+        // After the fix, the operator replays the error queue: the poison ping is applied, and its
+        // batch-mates that went to the error queue with it are inbox hits, not second effects.
+        _host.Services.GetRequiredService<PingLog>().RefusePoison = false;
+        var errorQueues = _host.Services.GetRequiredService<ErrorQueues>();
+        var waiting = (await errorQueues.DepthsAsync(CancellationToken.None))["pings-record-pings_error"];
+        Assert.True(waiting >= 1);
+        var replayed = await errorQueues.ReplayAsync(CancellationToken.None);
+        Assert.Equal(waiting, replayed["pings-record-pings"]);
+        await Eventually.ReturnsAsync(() => CountAsync("mt_events where type = 'ping_recorded'"), n => n >= 120, TimeSpan.FromSeconds(60), "replayed ping recorded");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(120, await CountAsync("mt_events where type = 'ping_recorded'"));
+        Assert.Equal(0, (await errorQueues.DepthsAsync(CancellationToken.None))["pings-record-pings_error"]);
     }
 
     private async Task<long> CountAsync(string from)
