@@ -49,7 +49,9 @@ public static class ProjectsModule
 
         // Candidates come from the Experts service (service discovery + ServiceDefaults' resilience).
         builder.Services.AddHttpClient<ExpertsClient>(http => http.BaseAddress = new Uri(builder.Configuration["Experts:BaseAddress"] ?? "http://experts"));
-        builder.Services.Configure<HttpStandardResilienceOptions>($"{nameof(ExpertsClient)}-standard", builder.Configuration.GetSection("Experts:Resilience"));
+        // ServiceDefaults adds the standard resilience handler to every client through the client defaults,
+        // whose options are not named per client; the Experts client is this service's only one.
+        builder.Services.ConfigureAll<HttpStandardResilienceOptions>(builder.Configuration.GetSection("Experts:Resilience").Bind);
 
         builder.Services.AddSingleton<PartnerEventIntake>();
         builder.Services.Configure<PartnerAmqpOptions>(builder.Configuration.GetSection("PartnerEvents"));
