@@ -21,7 +21,7 @@ public static class PartnerEventsApi
         events.MapPost("/", Receive)
             .AllowAnonymous() // partners authenticate with their API key, not a token
             .WithSummary("A partner system sends one project event (X-Api-Key); 202 accepted (once per event id) or 400 with every reason");
-        events.MapGet("/rejected", ListRejected).WithSummary("Refused partner messages, newest first, with every reason");
+        events.MapGet("/rejected", ListRejected).WithSummary("Refused partner messages, newest first, with every reason (filters partnerId, status, channel, eventId, amqpUser)");
         events.MapGet("/rejected/{id:guid}", async Task<Results<Ok<RejectedPartnerEvent>, ProblemHttpResult>> (Guid id, IQuerySession session, CancellationToken ct) =>
                 await session.LoadAsync<RejectedPartnerEvent>(id, ct) is { } rejection ? TypedResults.Ok(rejection) : Problems.NotFound("Rejected partner event", id))
             .WithSummary("One refused partner message");
@@ -54,7 +54,8 @@ public static class PartnerEventsApi
     }
 
     private static async Task<Results<Ok<Page<RejectedPartnerEvent>>, ValidationProblem>> ListRejected(
-        string? partnerId, string? status, string? channel, int? page, int? pageSize, IQuerySession session, CancellationToken ct)
+        string? partnerId, string? status, string? channel, string? eventId, string? amqpUser, int? page, int? pageSize,
+        IQuerySession session, CancellationToken ct)
     {
         var v = new Validator();
         var paging = Paging.From(page, pageSize, v);
@@ -72,6 +73,8 @@ public static class PartnerEventsApi
         if (partner is { } p) query = query.Where(r => r.PartnerId == p);
         if (statusValue is { } s) query = query.Where(r => r.Status == s);
         if (channelValue is { } c) query = query.Where(r => r.Channel == c);
+        if (eventId is not null) query = query.Where(r => r.EventId == eventId);
+        if (amqpUser is not null) query = query.Where(r => r.AmqpUser == amqpUser);
         var total = await query.CountAsync(ct);
         var items = await query.OrderByDescending(r => r.ReceivedAt).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct);
         return TypedResults.Ok(new Page<RejectedPartnerEvent>(items, total));
