@@ -11,7 +11,7 @@ public static class Routes
     private static readonly Dictionary<string, string[]> PathsByService = new()
     {
         ["experts"] = ["/experts"],
-        ["projects"] = ["/projects", "/expertise-requests", "/deployments", "/partner-events"],
+        ["projects"] = ["/projects", "/expertise-requests", "/deployments", "/partner-events", "/partners"],
         ["training"] = ["/courses", "/training-sessions", "/enrolments", "/training-requests", "/certificates"],
         ["coordination"] = ["/coordination"],
     };

@@ -326,6 +326,8 @@ public sealed class PartnerAmqpIntakeTests(SharedHost shared)
         await PublishAsync(amqp, "project.updated", Bytes.Utf8(PartnerIntakeTests.Report(PartnerIntakeTests.Unique("big"), reference, title: new string('x', 70_000))), user);
         var misrouted = PartnerIntakeTests.Unique("e");
         await PublishAsync(amqp, "project.closed", Bytes.Utf8(PartnerIntakeTests.Update(misrouted, reference)), user);
+        var lost = PartnerIntakeTests.Unique("e");
+        await PublishAsync(amqp, "nowhere.special", Bytes.Utf8(PartnerIntakeTests.Closed(lost, reference)), user);
         await PublishAsync(amqp, "project.updated", Bytes.Utf8(PartnerIntakeTests.Update(PartnerIntakeTests.Unique("e"), reference)), user);
 
         var project = await ProjectAsync(projectId, p => p.Title == "Cyber resilience for Moldova, phase 2");
@@ -334,14 +336,16 @@ public sealed class PartnerAmqpIntakeTests(SharedHost shared)
         var history = await _host.Officer().GetFromJsonAsync<JsonElement[]>($"/projects/{projectId}/history", Api.Json);
         Assert.All(history!, h => Assert.Equal($"partner:{partnerId}", h.GetProperty("user").GetString()));
 
-        var rejected = await RejectedAsync($"partnerId={partnerId}", 3);
-        Assert.Equal(3, rejected.GetProperty("total").GetInt64());
+        var rejected = await RejectedAsync($"partnerId={partnerId}", 4);
+        Assert.Equal(4, rejected.GetProperty("total").GetInt64());
         var items = rejected.GetProperty("items").EnumerateArray().ToList();
         Assert.All(items, i => Assert.Equal(("amqp", user), (i.GetProperty("channel").GetString(), i.GetProperty("amqpUser").GetString())));
         Assert.Contains(items, i => i.GetProperty("payload").GetString() == "{ this is not json");
         Assert.Contains(items, i => i.GetProperty("payloadTruncated").GetBoolean());
         var wrongKey = items.Single(i => i.GetProperty("eventId").GetString() == misrouted);
         Assert.Contains("publish it with routing key 'project.updated'", wrongKey.GetProperty("reasons").GetRawText(), StringComparison.Ordinal);
+        var unknownKey = items.Single(i => i.GetProperty("eventId").GetString() == lost);
+        Assert.Contains("is not a partner event routing key", unknownKey.GetProperty("reasons").GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

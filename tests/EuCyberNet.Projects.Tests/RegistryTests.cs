@@ -106,6 +106,20 @@ public sealed class RegistryTests(SharedHost shared)
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_every_endpoint()
+    {
+        var document = await _host.Officer().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
+        Assert.Superset(new HashSet<string>
+        {
+            "/projects", "/projects/{id}", "/projects/{id}/history", "/expertise-requests", "/expertise-requests/{id}/approve",
+            "/expertise-requests/{id}/applications", "/expertise-requests/{id}/applications/{expertId}/select",
+            "/expertise-requests/{id}/candidates", "/deployments/{id}/evaluate", "/partners/{id}/keys", "/partner-events",
+            "/partner-events/rejected/{id}/replay",
+        }, paths);
+    }
+
+    [Fact]
     public async Task A_retried_create_with_the_same_idempotency_key_is_one_project()
     {
         var officer = _host.Officer();

@@ -57,6 +57,8 @@ public static partial class PartnerEventParser
     private static partial Regex OffsetSuffix();
 
     /// <summary>The routing key a message of <paramref name="type"/> is published with (<c>project.reported</c>, …).</summary>
+    public static IReadOnlyList<string> RoutingKeys { get; } = [.. Enum.GetValues<PartnerEventType>().Select(RoutingKeyOf)];
+
     public static string RoutingKeyOf(PartnerEventType type) => type switch
     {
         PartnerEventType.ProjectReported => "project.reported",

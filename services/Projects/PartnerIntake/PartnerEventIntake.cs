@@ -41,7 +41,10 @@ public sealed class PartnerEventIntake(IDocumentStore store, TimeProvider time)
             reasons.Add(new RejectionReason(envelope.Channel == IntakeChannel.Amqp ? "user_id" : ApiKeys.Header, identity));
         var (parsed, problems) = PartnerEventParser.Parse(envelope.Body, time.GetUtcNow());
         reasons.AddRange(problems);
-        if (parsed is not null && envelope.RoutingKey is { } key && key != PartnerEventParser.RoutingKeyOf(parsed.Type))
+        if (envelope.RoutingKey is { } unknown && !PartnerEventParser.RoutingKeys.Contains(unknown))
+            reasons.Add(new RejectionReason("routingKey",
+                $"'{Fields.Clip(unknown)}' is not a partner event routing key (one of: {string.Join(", ", PartnerEventParser.RoutingKeys)})"));
+        else if (parsed is not null && envelope.RoutingKey is { } key && key != PartnerEventParser.RoutingKeyOf(parsed.Type))
             reasons.Add(new RejectionReason("routingKey",
                 $"'{Fields.Clip(key)}' does not match type {Slug.Of(parsed.Type)}: publish it with routing key '{PartnerEventParser.RoutingKeyOf(parsed.Type)}'"));
 

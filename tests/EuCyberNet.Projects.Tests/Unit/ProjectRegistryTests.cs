@@ -219,6 +219,18 @@ public sealed class PartnerEventParserTests
     }
 
     [Fact]
+    public void Every_example_in_the_partner_guide_is_a_valid_event()
+    {
+        var guide = File.ReadAllText(Path.Combine(EuCyberNet.Testing.TestEnvironment.RepositoryRoot, "docs", "partner-events.md"));
+        var examples = guide.Split("<!-- partner-event-example -->")[1..]
+            .Select(part => part[(part.IndexOf("```json", StringComparison.Ordinal) + 7)..part.IndexOf("```", part.IndexOf("```json", StringComparison.Ordinal) + 7, StringComparison.Ordinal)])
+            .ToList();
+        Assert.Equal(4, examples.Count);
+        Assert.All(examples, example => Assert.Empty(Parse(example).Reasons));
+        Assert.Equal(Enum.GetValues<PartnerEventType>(), examples.Select(e => Parse(e).Event!.Type));
+    }
+
+    [Fact]
     public void Routing_keys_follow_the_type() =>
         Assert.Equal(["project.reported", "project.updated", "project.activity-reported", "project.closed"],
             Enum.GetValues<PartnerEventType>().Select(PartnerEventParser.RoutingKeyOf));
