@@ -78,6 +78,7 @@ public sealed class CrossServiceRulesTests(SharedHost shared)
         Assert.Equal((PoolStanding.Suspended, now.AddMinutes(5)), (expert.Standing, expert.StandingSince!.Value));
         await Task.Delay(TimeSpan.FromSeconds(1)); // a late duplicate, if any, would land now
         Assert.Equal(2, await _host.EventsOfAsync(ana));
+        Assert.Equal(0, await _host.CountAsync("select count(*) from mt_events where stream_id = @id and data::text like '%citizenship%'", ("id", ana)));
     }
 
     [Fact]

@@ -22,6 +22,24 @@ public sealed record Booking(Guid DeploymentId, Guid RequestId, DateOnly StartDa
     public bool Overlaps(DateOnly start, DateOnly end) => StartDate <= end && start <= EndDate;
 }
 
+/// <summary>
+/// What the Experts service announced about an expert's standing, reduced to the standing and when
+/// it happened there (<see cref="Fact"/> names the message it came from). Only ids and status are kept.
+/// </summary>
+public sealed record ExpertStandingHeard(PoolStanding Standing, DateTimeOffset OccurredAt, string Fact)
+{
+    public static ExpertStandingHeard From(ExpertJoinedPool e) => new(PoolStanding.Accepted, e.OccurredAt, nameof(ExpertJoinedPool));
+
+    public static ExpertStandingHeard From(ExpertStatusChanged e) =>
+        new(KnownExpert.StandingOf(e.Status), e.OccurredAt, $"{nameof(ExpertStatusChanged)}:{Common.Fields.Clip(e.Status)}");
+
+    public static ExpertStandingHeard From(ExpertSuspended e) => new(PoolStanding.Suspended, e.OccurredAt, nameof(ExpertSuspended));
+
+    public static ExpertStandingHeard From(ExpertReinstated e) => new(PoolStanding.Accepted, e.OccurredAt, nameof(ExpertReinstated));
+
+    public static ExpertStandingHeard From(ExpertLeftPool e) => new(PoolStanding.Left, e.OccurredAt, nameof(ExpertLeftPool));
+}
+
 // Projects' own facts about an expert's time, appended on the same stream as what Experts told us,
 // so that one stream version guards both cross-service rules (standing and overlaps).
 
@@ -33,7 +51,7 @@ public sealed record ExpertBookingReleased(Guid DeploymentId, string Reason);
 
 /// <summary>
 /// Everything Projects knows about one expert: ids and standing only (no personal data), folded
-/// from the Experts service's events (recorded as they arrived) and this service's bookings.
+/// from what the Experts service announced (recorded as it arrived) and this service's bookings.
 /// Experts' events may arrive twice or out of order: the standing is the one of the newest fact by
 /// its <c>OccurredAt</c>, and leaving the pool is final whatever the order.
 /// </summary>
@@ -43,25 +61,9 @@ public sealed record KnownExpert(Guid Id, PoolStanding Standing, DateTimeOffset?
 
     public static KnownExpert Unknown(Guid id) => new(id, PoolStanding.Unknown, null, []);
 
-    public static KnownExpert Create(IEvent<ExpertJoinedPool> e) => Apply(e.Data, Unknown(e.StreamId));
+    public static KnownExpert Create(IEvent<ExpertStandingHeard> e) => Apply(e.Data, Unknown(e.StreamId));
 
-    public static KnownExpert Create(IEvent<ExpertStatusChanged> e) => Apply(e.Data, Unknown(e.StreamId));
-
-    public static KnownExpert Create(IEvent<ExpertSuspended> e) => Apply(e.Data, Unknown(e.StreamId));
-
-    public static KnownExpert Create(IEvent<ExpertReinstated> e) => Apply(e.Data, Unknown(e.StreamId));
-
-    public static KnownExpert Create(IEvent<ExpertLeftPool> e) => Apply(e.Data, Unknown(e.StreamId));
-
-    public static KnownExpert Apply(ExpertJoinedPool e, KnownExpert current) => current.Heard(PoolStanding.Accepted, e.OccurredAt);
-
-    public static KnownExpert Apply(ExpertStatusChanged e, KnownExpert current) => current.Heard(StandingOf(e.Status), e.OccurredAt);
-
-    public static KnownExpert Apply(ExpertSuspended e, KnownExpert current) => current.Heard(PoolStanding.Suspended, e.OccurredAt);
-
-    public static KnownExpert Apply(ExpertReinstated e, KnownExpert current) => current.Heard(PoolStanding.Accepted, e.OccurredAt);
-
-    public static KnownExpert Apply(ExpertLeftPool e, KnownExpert current) => current.Heard(PoolStanding.Left, e.OccurredAt);
+    public static KnownExpert Apply(ExpertStandingHeard e, KnownExpert current) => current.Heard(e.Standing, e.OccurredAt);
 
     public static KnownExpert Apply(ExpertBooked e, KnownExpert current) =>
         current with { Bookings = [.. current.Bookings.Where(b => b.DeploymentId != e.DeploymentId), new Booking(e.DeploymentId, e.RequestId, e.StartDate, e.EndDate)] };

@@ -28,7 +28,8 @@ public static class Given
         var version = 0L;
         foreach (var item in events)
         {
-            var (user, data) = item is By by ? (by.User, by.Event) : (Officer, item);
+            var (user, said) = item is By by ? (by.User, by.Event) : (Officer, item);
+            var data = AsRecorded(said);
             version++;
             var wrapper = (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(data.GetType()), data)!;
             wrapper.StreamId = id;
@@ -40,6 +41,17 @@ public static class Given
         typeof(T).GetProperty(nameof(IAggregate.Version))!.SetValue(state, version);
         return state ?? throw new InvalidOperationException("No events.");
     }
+
+    /// <summary>What the consumers record for an Experts contract event (its standing and when), as in the service.</summary>
+    private static object AsRecorded(object data) => data switch
+    {
+        EuCyberNet.Contracts.Experts.V1.ExpertJoinedPool e => ExpertStandingHeard.From(e),
+        EuCyberNet.Contracts.Experts.V1.ExpertStatusChanged e => ExpertStandingHeard.From(e),
+        EuCyberNet.Contracts.Experts.V1.ExpertSuspended e => ExpertStandingHeard.From(e),
+        EuCyberNet.Contracts.Experts.V1.ExpertReinstated e => ExpertStandingHeard.From(e),
+        EuCyberNet.Contracts.Experts.V1.ExpertLeftPool e => ExpertStandingHeard.From(e),
+        _ => data,
+    };
 
     private static T Invoke<T>(string name, IEvent wrapper, object data, T? state) where T : class
     {
