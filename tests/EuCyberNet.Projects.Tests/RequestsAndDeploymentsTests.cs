@@ -211,6 +211,37 @@ public sealed class RequestsAndDeploymentsTests(SharedHost shared)
         Assert.Equal(ben.ToString(), list.GetProperty("items")[0].GetProperty("expertId").GetString());
     }
 
+    [Fact]
+    public async Task Deployment_and_selection_commands_validate_every_field_and_honour_If_Match()
+    {
+        var ana = await _host.AcceptedExpertAsync();
+        var request = await _host.PublishedRequestAsync(Api.RequestBody(expertsNeeded: 1));
+        await _host.ShortlistAsync(request.Id, ana);
+        var officer = _host.Officer();
+
+        using var staleSelect = new HttpRequestMessage(HttpMethod.Post, $"/expertise-requests/{request.Id}/applications/{ana}/select") { Content = JsonContent.Create(new { }) };
+        staleSelect.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"3\""));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await officer.SendAsync(staleSelect)).StatusCode);
+        Assert.Equal(0, await _host.CountAsync("select count(*) from mt_events where stream_id = @id and type = 'application_selected'", ("id", request.Id)));
+
+        var selected = await officer.PostAsync($"/expertise-requests/{request.Id}/applications/{ana}/select").OkAsync<RequestView>();
+        var id = selected.Applications.Single().DeploymentId!.Value;
+        using var staleConfirm = new HttpRequestMessage(HttpMethod.Post, $"/deployments/{id}/confirm") { Content = JsonContent.Create(new { }) };
+        staleConfirm.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"2\""));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await officer.SendAsync(staleConfirm)).StatusCode);
+
+        var before = await _host.EventsOfAsync(id);
+        Assert.Equal(["feedback", "rating"], await (await officer.PostAsync($"/deployments/{id}/evaluate", new { rating = 9, feedback = new string('x', 9000) })).ErrorFieldsAsync());
+        Assert.Equal(["debrief"], await (await officer.PostAsync($"/deployments/{id}/complete", new { debrief = "  " })).ErrorFieldsAsync());
+        Assert.Equal(["endDate"], await (await officer.PostAsync($"/deployments/{id}/extend", new { endDate = "next week" })).ErrorFieldsAsync());
+        Assert.Equal(["reason"], await (await officer.PostAsync($"/deployments/{id}/cancel", new { })).ErrorFieldsAsync());
+        Assert.Equal(["expertId"], await (await officer.PostAsync($"/expertise-requests/{request.Id}/applications", new { expertId = "ana" })).ErrorFieldsAsync());
+        Assert.Equal(before, await _host.EventsOfAsync(id));
+
+        var early = await officer.PostAsync($"/deployments/{id}/evaluate", new { rating = 4 });
+        Assert.Equal("planned", (await early.ReadAsync<JsonElement>()).GetProperty("state").GetString());
+    }
+
     private static Guid Id(JsonElement message, string property) => message.GetProperty(property).GetGuid();
 
     private static Guid Deployment(JsonElement message) => message.GetProperty("deployment").GetProperty("requestId").GetGuid();
