@@ -87,7 +87,11 @@ public static class ApplicationsApi
             var expert = await session.Events.FetchForWriting<KnownExpert>(expertId, token);
             var deploymentId = Guid.CreateVersion7();
             var selection = RequestDecisions.Select(r, expertId, expert.Aggregate, deploymentId, reason);
-            if (selection.Request.Error is { } error) return Problems.Conflict(error);
+            if (selection.Request.Error is { } error)
+            {
+                ProjectsMetrics.Selection(error.Code);
+                return Problems.Conflict(error);
+            }
             if (selection.Request.Events.Count == 0)
             {
                 if (r.ApplicationOf(expertId)?.DeploymentId is { } existing) http.Response.Headers.Location = $"/deployments/{existing}";
@@ -98,7 +102,11 @@ public static class ApplicationsApi
             session.Events.StartStream<Deployment>(deploymentId, selection.Deployment!);
             expert.AppendOne(selection.Booking!);
             http.Response.Headers.Location = $"/deployments/{deploymentId}";
-            return Outcome.Commit(Respond(id));
+            return Outcome.Commit(async (committed, token) =>
+            {
+                ProjectsMetrics.Selection("selected");
+                return await Respond(id)(committed, token);
+            });
         }, view => view.Version, ct));
     }
 

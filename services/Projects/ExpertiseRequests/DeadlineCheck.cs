@@ -73,6 +73,7 @@ public sealed partial class DeadlineCheck(
             try
             {
                 await session.SaveChangesAsync(ct);
+                ProjectsMetrics.DeadlineClosures.Add(1);
                 closed++;
             }
             catch (Exception e) when (Transactions.IsConcurrencyFailure(e))

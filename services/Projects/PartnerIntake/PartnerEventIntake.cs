@@ -36,6 +36,18 @@ public sealed class PartnerEventIntake(IDocumentStore store, TimeProvider time)
 
     public async Task<IntakeResult> ProcessAsync(IntakeEnvelope envelope, string? replayedBy, CancellationToken ct)
     {
+        var result = await DecideAsync(envelope, replayedBy, ct);
+        ProjectsMetrics.PartnerEvent(envelope.Channel, result switch
+        {
+            IntakeAccepted { Duplicate: true } => "duplicate",
+            IntakeAccepted => "accepted",
+            _ => "rejected",
+        });
+        return result;
+    }
+
+    private async Task<IntakeResult> DecideAsync(IntakeEnvelope envelope, string? replayedBy, CancellationToken ct)
+    {
         var reasons = new List<RejectionReason>();
         if (envelope.IdentityProblem is { } identity)
             reasons.Add(new RejectionReason(envelope.Channel == IntakeChannel.Amqp ? "user_id" : ApiKeys.Header, identity));
