@@ -80,7 +80,7 @@ public static class DeploymentsApi
         var reason = RequestValidation.Reason(v, body?.Reason);
         if (!v.IsValid) return v.ToProblem();
 
-        return ExpertiseRequestsApi.Widen(await sessions.RunAsync<DeploymentView>(http, async (session, expected, token) =>
+        return CommandResults.Widen(await sessions.RunAsync<DeploymentView>(http, async (session, expected, token) =>
         {
             if (await session.LoadAsync<Deployment>(id, token) is not { } known) return Problems.NotFound(nameof(Deployment), id);
             var request = await session.Events.FetchForExclusiveWriting<ExpertiseRequest>(known.RequestId, token);
@@ -107,7 +107,7 @@ public static class DeploymentsApi
         if (!v.IsValid) return v.ToProblem();
         var known = await session.LoadAsync<Deployment>(id, ct);
         var expert = known is null ? null : await session.Events.FetchLatest<KnownExpert>(known.ExpertId, ct);
-        return ExpertiseRequestsApi.Widen(await session.DecideAsync<Deployment, DeploymentView>(http, id,
+        return CommandResults.Widen(await session.DecideAsync<Deployment, DeploymentView>(http, id,
             d => DeploymentDecisions.Start(d, expert, reason), DeploymentView.From, ct));
     }
 
@@ -120,7 +120,7 @@ public static class DeploymentsApi
         var reason = RequestValidation.Reason(v, body.Reason);
         if (!v.IsValid) return v.ToProblem();
 
-        return ExpertiseRequestsApi.Widen(await sessions.RunAsync<DeploymentView>(http, async (session, expected, token) =>
+        return CommandResults.Widen(await sessions.RunAsync<DeploymentView>(http, async (session, expected, token) =>
         {
             var deployment = await session.Events.FetchForWriting<Deployment>(id, token);
             if (deployment.Aggregate is not { } d) return Problems.NotFound(nameof(Deployment), id);
@@ -143,7 +143,7 @@ public static class DeploymentsApi
         var v = new Validator();
         var debrief = v.Text("debrief", body.Debrief, MaxDebriefLength);
         if (!v.IsValid) return v.ToProblem();
-        return ExpertiseRequestsApi.Widen(await session.DecideAsync<Deployment, DeploymentView>(http, id,
+        return CommandResults.Widen(await session.DecideAsync<Deployment, DeploymentView>(http, id,
             d => DeploymentDecisions.Complete(d, debrief), DeploymentView.From, ct));
     }
 
@@ -154,7 +154,7 @@ public static class DeploymentsApi
         var rating = v.Range("rating", body.Rating, DeploymentDecisions.MinRating, DeploymentDecisions.MaxRating);
         var feedback = v.OptionalText("feedback", body.Feedback, MaxDebriefLength);
         if (!v.IsValid) return v.ToProblem();
-        return ExpertiseRequestsApi.Widen(await session.DecideAsync<Deployment, DeploymentView>(http, id,
+        return CommandResults.Widen(await session.DecideAsync<Deployment, DeploymentView>(http, id,
             d => DeploymentDecisions.Evaluate(d, rating, feedback), DeploymentView.From, ct));
     }
 
@@ -166,7 +166,7 @@ public static class DeploymentsApi
         var reason = RequestValidation.RequiredReason(v, body?.Reason);
         if (!v.IsValid) return v.ToProblem();
 
-        return ExpertiseRequestsApi.Widen(await sessions.RunAsync<DeploymentView>(http, async (session, expected, token) =>
+        return CommandResults.Widen(await sessions.RunAsync<DeploymentView>(http, async (session, expected, token) =>
         {
             if (await session.LoadAsync<Deployment>(id, token) is not { } known) return Problems.NotFound(nameof(Deployment), id);
             var request = await session.Events.FetchForExclusiveWriting<ExpertiseRequest>(known.RequestId, token);

@@ -61,7 +61,7 @@ public static class ApplicationsApi
         var v = new Validator();
         var reason = RequestValidation.Reason(v, body?.Reason);
         if (!v.IsValid) return v.ToProblem();
-        return ExpertiseRequestsApi.Widen(await session.DecideAsync<ExpertiseRequest, RequestView>(http, id,
+        return CommandResults.Widen(await session.DecideAsync<ExpertiseRequest, RequestView>(http, id,
             r => decide(r, expertId, reason), RequestView.From, ct));
     }
 
@@ -78,7 +78,7 @@ public static class ApplicationsApi
         var reason = RequestValidation.Reason(v, body?.Reason);
         if (!v.IsValid) return v.ToProblem();
 
-        return ExpertiseRequestsApi.Widen(await sessions.RunAsync<RequestView>(http, async (session, expected, token) =>
+        return CommandResults.Widen(await sessions.RunAsync<RequestView>(http, async (session, expected, token) =>
         {
             var request = await session.Events.FetchForExclusiveWriting<ExpertiseRequest>(id, token);
             if (request.Aggregate is not { } r) return Problems.NotFound(nameof(ExpertiseRequest), id);

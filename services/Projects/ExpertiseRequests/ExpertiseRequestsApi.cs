@@ -115,7 +115,7 @@ public static class ExpertiseRequestsApi
         if (!v.IsValid) return v.ToProblem();
 
         // Decide on the state fetched for writing: a concurrent amendment may have changed other fields meanwhile.
-        return Widen(await session.DecideAsync<ExpertiseRequest, RequestView>(http, id, r =>
+        return CommandResults.Widen(await session.DecideAsync<ExpertiseRequest, RequestView>(http, id, r =>
         {
             var check = new Validator();
             var merged = RequestValidation.Amend(r.Details, body, today, check);
@@ -132,7 +132,7 @@ public static class ExpertiseRequestsApi
         var deadline = v.Date("applicationDeadline", body.ApplicationDeadline);
         var reason = RequestValidation.Reason(v, body.Reason);
         if (!v.IsValid) return v.ToProblem();
-        return Widen(await session.DecideAsync<ExpertiseRequest, RequestView>(http, id,
+        return CommandResults.Widen(await session.DecideAsync<ExpertiseRequest, RequestView>(http, id,
             r => RequestDecisions.Extend(r, deadline, time.Today(), reason), RequestView.From, ct));
     }
 
@@ -142,7 +142,7 @@ public static class ExpertiseRequestsApi
         var v = new Validator();
         var reason = RequestValidation.RequiredReason(v, body?.Reason);
         if (!v.IsValid) return v.ToProblem();
-        return Widen(await session.DecideAsync<ExpertiseRequest, RequestView>(http, id, r => RequestDecisions.Cancel(r, reason), RequestView.From, ct));
+        return CommandResults.Widen(await session.DecideAsync<ExpertiseRequest, RequestView>(http, id, r => RequestDecisions.Cancel(r, reason), RequestView.From, ct));
     }
 
     private static async Task<Results<Ok<RequestView>, ProblemHttpResult, ValidationProblem>> Command(
@@ -151,7 +151,7 @@ public static class ExpertiseRequestsApi
         var v = new Validator();
         var text = RequestValidation.Reason(v, reason);
         if (!v.IsValid) return v.ToProblem();
-        return Widen(await session.DecideAsync<ExpertiseRequest, RequestView>(http, id, r => decide(r, text), RequestView.From, ct));
+        return CommandResults.Widen(await session.DecideAsync<ExpertiseRequest, RequestView>(http, id, r => decide(r, text), RequestView.From, ct));
     }
 
     private static Task<Results<Ok<RequestView>, ProblemHttpResult>> Get(
@@ -195,12 +195,4 @@ public static class ExpertiseRequestsApi
         if (details.ProjectId is { } projectId && await session.LoadAsync<Project>(projectId, ct) is null)
             v.Add("projectId", $"no project {projectId} is registered");
     }
-
-    internal static Results<Ok<TView>, ProblemHttpResult, ValidationProblem> Widen<TView>(Results<Ok<TView>, ProblemHttpResult> result) =>
-        result.Result switch
-        {
-            Ok<TView> ok => ok,
-            ProblemHttpResult problem => problem,
-            _ => throw new InvalidOperationException("Unexpected command result."),
-        };
 }

@@ -109,7 +109,7 @@ public static class PartnersApi
         if (!v.IsValid) return v.ToProblem();
         var lookup = await session.Query<PartnerApiKey>().FirstOrDefaultAsync(k => k.KeyId == keyId && k.PartnerId == id, ct);
         if (lookup is not null) session.Store(lookup with { Revoked = true });
-        return ExpertiseRequestsApi.Widen(await session.DecideAsync<Partner, PartnerView>(http, id,
+        return CommandResults.Widen(await session.DecideAsync<Partner, PartnerView>(http, id,
             p => PartnerDecisions.RevokeKey(p, keyId, reason), PartnerView.From, ct));
     }
 
@@ -119,7 +119,7 @@ public static class PartnersApi
         var v = new Validator();
         var reason = RequestValidation.RequiredReason(v, body?.Reason);
         if (!v.IsValid) return v.ToProblem();
-        return ExpertiseRequestsApi.Widen(await session.DecideAsync<Partner, PartnerView>(http, id,
+        return CommandResults.Widen(await session.DecideAsync<Partner, PartnerView>(http, id,
             p => PartnerDecisions.Revoke(p, reason), PartnerView.From, ct));
     }
 }

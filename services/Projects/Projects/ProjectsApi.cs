@@ -63,13 +63,7 @@ public static class ProjectsApi
         var v = new Validator();
         var details = ProjectRules.Validate(request, v);
         if (!v.IsValid) return v.ToProblem();
-        var result = await session.DecideAsync<Project, ProjectView>(http, id, p => ProjectRules.Change(p, details), ProjectView.From, ct);
-        return result.Result switch
-        {
-            Ok<ProjectView> ok => ok,
-            ProblemHttpResult problem => problem,
-            _ => throw new InvalidOperationException("Unexpected result."),
-        };
+        return (await session.DecideAsync<Project, ProjectView>(http, id, p => ProjectRules.Change(p, details), ProjectView.From, ct)).Widen();
     }
 
     private static Task<Results<Ok<ProjectView>, ProblemHttpResult>> Get(
