@@ -132,6 +132,19 @@ public sealed class RabbitMqServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// A RabbitMQ user of its own (no management tags) with the given permissions (regular
+    /// expressions on resource names) on <paramref name="virtualHost"/>; returns an AMQP URI that
+    /// connects as that user. Partner systems are such users.
+    /// </summary>
+    public async Task<Uri> CreateUserAsync(Uri virtualHost, string user, string password, string configure, string write, string read)
+    {
+        var vhost = Uri.EscapeDataString(Uri.UnescapeDataString(virtualHost.AbsolutePath.Trim('/')));
+        (await _management.PutAsJsonAsync($"api/users/{Uri.EscapeDataString(user)}", new { password, tags = "" })).EnsureSuccessStatusCode();
+        (await _management.PutAsJsonAsync($"api/permissions/{vhost}/{Uri.EscapeDataString(user)}", new { configure, write, read })).EnsureSuccessStatusCode();
+        return new UriBuilder(virtualHost) { UserName = Uri.EscapeDataString(user), Password = Uri.EscapeDataString(password) }.Uri;
+    }
+
+    /// <summary>
     /// Messages ready in a queue, read with a passive declare (exact, unlike the management stats);
     /// 0 while the queue does not exist yet (error queues appear with their first message).
     /// </summary>

@@ -124,3 +124,31 @@ public sealed record DeploymentCancelled(Guid DeploymentId, long Version, Deploy
 {
     public string Subject => Subjects.Deployment(DeploymentId);
 }
+
+/// <summary>A published request's application deadline moved later (only allowed before it passed).</summary>
+public sealed record ExpertiseRequestExtended(
+    Guid RequestId, long Version, ExpertiseRequestSnapshot Request, DateOnly PreviousApplicationDeadline, DateTimeOffset OccurredAt)
+    : IIntegrationEvent
+{
+    public string Subject => Subjects.ExpertiseRequest(RequestId);
+}
+
+/// <summary>An activity carried out under a CCB project (a workshop, a mission, a course), as a partner system reported it.</summary>
+public sealed record ProjectActivity(
+    string ActivityRef,
+    string Title,
+    ActivityType ActivityType,
+    string Country,
+    IReadOnlyList<CcbTheme> Themes,
+    DateOnly StartDate,
+    DateOnly EndDate);
+
+/// <summary>
+/// A partner system reported an activity under one of its projects. <c>Source</c> is the partner's
+/// id; <c>Version</c> is the project stream's version after the report.
+/// </summary>
+public sealed record ProjectActivityReported(Guid ProjectId, long Version, ProjectActivity Activity, string Source, DateTimeOffset OccurredAt)
+    : IIntegrationEvent
+{
+    public string Subject => Subjects.Project(ProjectId);
+}
