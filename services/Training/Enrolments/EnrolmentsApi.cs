@@ -111,9 +111,9 @@ public static class EnrolmentsApi
             {
                 if (outcome.NotFound) return Problems.NotFound(nameof(TrainingSession), id);
                 if (outcome.Change.Error is { } error) return Problems.Conflict(error);
-                var enrolment = await db.Events.FetchLatest<Enrolment>(enrolmentId, ct)
+                var enrolment = await db.LoadAsync<Enrolment>(enrolmentId, ct)
                                 ?? throw new InvalidOperationException($"Enrolment {enrolmentId} is missing right after it was made.");
-                return Created(http, enrolment, await db.Events.FetchLatest<TrainingSession>(id, ct));
+                return Created(http, enrolment, await db.LoadAsync<TrainingSession>(id, ct));
             }, ct);
     }
 
@@ -147,9 +147,9 @@ public static class EnrolmentsApi
             {
                 if (outcome.NotFound) return Problems.NotFound(nameof(TrainingSession), enrolment.SessionId);
                 if (outcome.Change.Error is { } error) return SessionLedger.Problem(error, expected);
-                var latest = await db.Events.FetchLatest<Enrolment>(id, ct) ?? enrolment;
+                var latest = await db.LoadAsync<Enrolment>(id, ct) ?? enrolment;
                 http.Response.SetETag(latest.Version);
-                return TypedResults.Ok(EnrolmentView.From(latest, await db.Events.FetchLatest<TrainingSession>(latest.SessionId, ct)));
+                return TypedResults.Ok(EnrolmentView.From(latest, await db.LoadAsync<TrainingSession>(latest.SessionId, ct)));
             }, ct);
     }
 

@@ -46,10 +46,11 @@ public static class SessionLedger
     }
 
     /// <summary>
-    /// A ledger command from HTTP: queue at the session's gate, open a session of its own (disposed
-    /// before the gate opens, so a refused decision releases the row lock at once), check
-    /// <c>If-Match</c> against <paramref name="expectedVersion"/> of the target under the lock,
-    /// decide, commit, and answer with <paramref name="respond"/> read after the commit.
+    /// A ledger command from HTTP: queue at the session's gate, open a session of its own, run
+    /// <paramref name="beforeLock"/> (locks that must come before the session's), take the session's
+    /// lock, decide, commit. The session is disposed before the gate opens, so a refused decision
+    /// releases the row lock at once; the answer is read by <paramref name="respond"/> afterwards,
+    /// outside the gate, so the critical section is only the decision and its commit.
     /// </summary>
     public static async Task<TResult> ExecuteAsync<TResult>(
         ISessionFactory sessions,
@@ -57,15 +58,20 @@ public static class SessionLedger
         Guid sessionId,
         Func<IDocumentSession, CancellationToken, Task>? beforeLock,
         Func<IDocumentSession, TrainingSession, Task<LedgerChange>> decide,
-        Func<IDocumentSession, LedgerOutcome, Task<TResult>> respond,
+        Func<IQuerySession, LedgerOutcome, Task<TResult>> respond,
         CancellationToken ct)
     {
-        using var pass = await gates.EnterAsync(sessionId, ct);
-        await using var db = sessions.OpenSession();
-        if (beforeLock is not null) await beforeLock(db, ct);
-        var outcome = await StageAsync(db, sessionId, session => decide(db, session), ct);
-        if (!outcome.NotFound && outcome.Change.Error is null && !outcome.Change.IsEmpty) await db.SaveChangesAsync(ct);
-        return await respond(db, outcome);
+        LedgerOutcome outcome;
+        using (await gates.EnterAsync(sessionId, ct))
+        {
+            await using var db = sessions.OpenSession();
+            if (beforeLock is not null) await beforeLock(db, ct);
+            outcome = await StageAsync(db, sessionId, session => decide(db, session), ct);
+            if (!outcome.NotFound && outcome.Change.Error is null && !outcome.Change.IsEmpty) await db.SaveChangesAsync(ct);
+        }
+
+        await using var read = sessions.QuerySession();
+        return await respond(read, outcome);
     }
 
     public static LedgerChange Stale(long expected) =>

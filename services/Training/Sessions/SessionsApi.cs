@@ -106,7 +106,7 @@ public static class SessionsApi
             {
                 if (outcome.NotFound) return Problems.NotFound(nameof(TrainingSession), id);
                 if (outcome.Change.Error is { } error) return SessionLedger.Problem(error, expected);
-                var latest = await db.Events.FetchLatest<TrainingSession>(id, ct)
+                var latest = await db.LoadAsync<TrainingSession>(id, ct)
                              ?? throw new InvalidOperationException($"Session {id} vanished after its own command.");
                 http.Response.SetETag(latest.Version);
                 return TypedResults.Ok(SessionView.From(latest));

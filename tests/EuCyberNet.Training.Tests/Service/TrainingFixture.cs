@@ -33,6 +33,9 @@ public sealed class TrainingFixture : IAsyncLifetime
 
     public ServiceHost<TrainingService> Host { get; private set; } = null!;
 
+    /// <summary>The service's settings (database, broker, signing key), for starting replicas of it.</summary>
+    public IDictionary<string, string?> Settings { get; private set; } = null!;
+
     public TestClock Clock { get; } = new();
 
     public IBusControl Broker { get; private set; } = null!;
@@ -61,13 +64,14 @@ public sealed class TrainingFixture : IAsyncLifetime
             });
         });
         await Broker.StartAsync();
+        Settings = await Platform.SettingsForAsync("trainingdb");
         Host = await StartReplicaAsync();
     }
 
     /// <summary>Another instance of the service on the same database and broker (a replica).</summary>
-    public async Task<ServiceHost<TrainingService>> StartReplicaAsync(IDictionary<string, string?>? settings = null)
+    public async Task<ServiceHost<TrainingService>> StartReplicaAsync()
     {
-        var host = new ServiceHost<TrainingService>(settings ?? await Platform.SettingsForAsync("trainingdb"),
+        var host = new ServiceHost<TrainingService>(Settings,
             services => services.AddSingleton(new TrainingCalendar(Clock)));
         await host.WaitUntilHealthyAsync();
         return host;
@@ -87,6 +91,34 @@ public sealed class TrainingFixture : IAsyncLifetime
         });
 
     public IReadOnlyList<T> PublishedOf<T>() where T : IIntegrationEvent => [.. Published.Select(p => p.Message).OfType<T>()];
+
+    /// <summary>Waits until a published message matching <paramref name="match"/> has arrived on the broker.</summary>
+    public async Task<T> ArrivedAsync<T>(Func<T, bool> match, string what) where T : IIntegrationEvent
+    {
+        var found = await Eventually.ReturnsAsync(() => Task.FromResult(PublishedOf<T>().FirstOrDefault(match)), m => m is not null,
+            TimeSpan.FromSeconds(30), what);
+        return found!;
+    }
+
+    /// <summary>Events of one type in the store (Marten's type name, e.g. "course_catalogued"); failed transactions' tombstones never count.</summary>
+    public async Task<long> EventsAsync(string type, Guid? stream = null)
+    {
+        var configuration = Host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
+        await using var connection = new Npgsql.NpgsqlConnection(
+            Microsoft.Extensions.Configuration.ConfigurationExtensions.GetConnectionString(configuration, "trainingdb"));
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "select count(*) from mt_events where type = $1 and ($2::uuid is null or stream_id = $2)", connection);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = type });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)stream ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task<T?> DocumentAsync<T>(Guid id) where T : notnull
+    {
+        await using var session = Host.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession();
+        return await session.LoadAsync<T>(id);
+    }
 
     public async Task DisposeAsync()
     {
