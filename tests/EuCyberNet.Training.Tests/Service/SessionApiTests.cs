@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using EuCyberNet.ServiceDefaults.Http;
+using EuCyberNet.Testing;
 using EuCyberNet.Training.Enrolments;
 using EuCyberNet.Training.Sessions;
 
@@ -31,7 +32,12 @@ public sealed class SessionApiTests(TrainingFixture fixture)
         Assert.Equal((course.Id, "KE", 12, "scheduled"), (announced.Session.CourseId, announced.Session.Country, announced.Session.Capacity, announced.Session.Status));
         var last = await fixture.ArrivedAsync<Contracts.Training.V1.TrainingSessionUpdated>(m => m.SessionId == scheduled.Id && m.Session.Status == "closed", "closed session");
         Assert.Equal((closed.Version, 1), (last.Version, last.Session.SeatsTaken));
-        Assert.Contains(fixture.PublishedOf<Contracts.Training.V1.TrainingSessionUpdated>(), m => m.SessionId == scheduled.Id && m.Session.Status == "delivered");
+        // Each snapshot describes the session as of its own event, not as it is now (closed).
+        var updates = await Eventually.ReturnsAsync(
+            () => Task.FromResult(fixture.PublishedOf<Contracts.Training.V1.TrainingSessionUpdated>().Where(m => m.SessionId == scheduled.Id).OrderBy(m => m.Version).ToList()),
+            found => found.Count >= 4, what: "every update of the session");
+        Assert.Equal([(2L, "open-for-enrolment", 0), (3L, "open-for-enrolment", 1), (4L, "delivered", 1), (5L, "closed", 1)],
+            updates.Select(m => (m.Version, m.Session.Status, m.Session.SeatsTaken)));
     }
 
     [Fact]
