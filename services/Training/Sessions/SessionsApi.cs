@@ -58,8 +58,9 @@ public static class SessionsApi
         SessionRequest request, HttpContext http, IDocumentSession session, TrainingCalendar calendar, CancellationToken ct)
     {
         var (plan, v) = SessionRules.Validate(request, calendar.Today);
-        var course = plan is null ? null : await session.LoadAsync<Course>(plan.CourseId, ct);
-        if (plan is not null && course is null) v.Add("courseId", $"no course {plan.CourseId} in the catalogue");
+        // The course is looked up whatever else is wrong, so an unknown course is reported with the rest.
+        var course = Guid.TryParse(request.CourseId, out var courseId) && courseId != Guid.Empty ? await session.LoadAsync<Course>(courseId, ct) : null;
+        if (course is null && courseId != Guid.Empty) v.Add("courseId", $"no course {courseId} in the catalogue");
         if (plan is null || course is null) return v.ToProblem();
 
         return await session.CreateAsync<TrainingSession, SessionView>(

@@ -50,7 +50,7 @@ public sealed class SessionApiTests(TrainingFixture fixture)
             courseId = Guid.NewGuid(), startDate = "2020-01-01", endDate = "2019-12-31", country = "XX", capacity = 0, enrolmentDeadline = "31/12/2019",
         });
 
-        Assert.Equal(["capacity", "city", "country", "endDate", "enrolmentDeadline", "startDate"], await TrainingApi.BadFieldsAsync(response));
+        Assert.Equal(["capacity", "city", "country", "courseId", "endDate", "enrolmentDeadline", "startDate"], await TrainingApi.BadFieldsAsync(response));
         var unknownCourse = await _api.Http.PostAsJsonAsync("/training-sessions", new
         {
             courseId = Guid.NewGuid(), startDate = TrainingApi.Date(fixture.Clock.Today.AddDays(30)), endDate = TrainingApi.Date(fixture.Clock.Today.AddDays(31)),
