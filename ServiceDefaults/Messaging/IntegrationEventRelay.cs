@@ -52,10 +52,10 @@ public sealed partial class IntegrationEventRelay : SubscriptionBase
         var outgoing = new List<Outgoing>();
         foreach (var source in page.Events)
         {
-            var index = 0;
             var messages = _mapper is IStatefulIntegrationEventMapper stateful
                 ? await stateful.MapAsync(source, operations, cancellationToken)
                 : _mapper.Map(source);
+            var index = 0;
             foreach (var message in messages)
                 outgoing.Add(new Outgoing(source, message, MessageIdFor(source.Id, index++)));
         }

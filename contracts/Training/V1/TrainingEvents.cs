@@ -51,7 +51,12 @@ public sealed record EnrolmentCancelled(Guid EnrolmentId, Guid SessionId, Guid? 
     public string Subject => Subjects.Enrolment(EnrolmentId);
 }
 
-/// <summary>A participant completed a course; for experts this lands on their record.</summary>
+/// <summary>
+/// A participant completed a course; for experts this lands on their record. Announced when the
+/// enrolment is completed (<see cref="CertificateNumber"/> null) and again when the certificate is
+/// issued (with its number): keep one entry per <see cref="EnrolmentId"/>, the one with the highest
+/// <see cref="Version"/> (the enrolment stream's version; added in V1, 0 from older publishers).
+/// </summary>
 public sealed record TrainingCompleted(
     Guid EnrolmentId,
     Guid SessionId,
@@ -60,7 +65,8 @@ public sealed record TrainingCompleted(
     Guid? ExpertId,
     IReadOnlyList<EcsfRole> RolesCovered,
     string? CertificateNumber,
-    DateTimeOffset OccurredAt) : IIntegrationEvent
+    DateTimeOffset OccurredAt,
+    long Version = 0) : IIntegrationEvent
 {
     public string Subject => Subjects.Enrolment(EnrolmentId);
 }
