@@ -1,0 +1,88 @@
+using Marten;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
+
+namespace EuCyberNet.Coordination.Overview;
+
+/// <summary>
+/// Where the overview's deltas live: two plain tables the read-model projection writes and a rebuild
+/// empties (Marten creates them with the rest of the schema).
+/// <list type="bullet">
+/// <item><c>coordination_overview_changes</c>: every +1/-1 with its instant (one row per instant and bucket);</item>
+/// <item><c>coordination_overview_days</c>: the same deltas summed per UTC day and bucket.</item>
+/// </list>
+/// The overview at instant T is the day sums of every day before T's day plus the changes of T's own
+/// day up to T: a few hundred day rows and one day's changes, however long the history.
+/// </summary>
+public sealed class OverviewStore(string schema)
+{
+    public string Changes { get; } = $"{schema}.coordination_overview_changes";
+
+    public string Days { get; } = $"{schema}.coordination_overview_days";
+
+    public IEnumerable<Table> Tables()
+    {
+        var changes = new Table(new PostgresqlObjectName(Schema(Changes), Name(Changes), SchemaUtils.IdentifierUsage.General));
+        changes.AddColumn<DateTimeOffset>("at").NotNull();
+        changes.AddColumn("bucket", "text").NotNull();
+        changes.AddColumn<int>("delta").NotNull();
+        changes.Indexes.Add(new IndexDefinition("ix_coordination_overview_changes_at").AgainstColumns("at"));
+        yield return changes;
+
+        var days = new Table(new PostgresqlObjectName(Schema(Days), Name(Days), SchemaUtils.IdentifierUsage.General));
+        days.AddColumn("day", "date").AsPrimaryKey();
+        days.AddColumn("bucket", "text").AsPrimaryKey();
+        days.AddColumn<long>("total").NotNull();
+        yield return days;
+    }
+
+    /// <summary>Queues the deltas of one projection page: its change rows and its per-day sums, as two statements.</summary>
+    public void Queue(IDocumentOperations operations, IReadOnlyCollection<BucketDelta> deltas)
+    {
+        if (deltas.Count == 0) return;
+        var changes = deltas
+            .GroupBy(d => (d.At, d.Bucket))
+            .Select(g => (g.Key.At, g.Key.Bucket, Delta: g.Sum(d => d.Delta)))
+            .Where(c => c.Delta != 0)
+            .ToList();
+        if (changes.Count == 0) return;
+        operations.QueueSqlCommand(
+            $"insert into {Changes} (at, bucket, delta) select * from unnest(?::timestamptz[], ?::text[], ?::int[])",
+            changes.Select(c => c.At.ToUniversalTime()).ToArray(), changes.Select(c => c.Bucket).ToArray(), changes.Select(c => c.Delta).ToArray());
+
+        var days = changes
+            .GroupBy(c => (Day: DateOnly.FromDateTime(c.At.UtcDateTime), c.Bucket))
+            .Select(g => (g.Key.Day, g.Key.Bucket, Total: g.Sum(c => (long)c.Delta)))
+            .ToList();
+        operations.QueueSqlCommand(
+            $"insert into {Days} as d (day, bucket, total) select * from unnest(?::date[], ?::text[], ?::bigint[]) " +
+            "on conflict (day, bucket) do update set total = d.total + excluded.total",
+            days.Select(d => d.Day).ToArray(), days.Select(d => d.Bucket).ToArray(), days.Select(d => d.Total).ToArray());
+    }
+
+    /// <summary>Every bucket's count now, or at <paramref name="asOf"/> (inclusive).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> SumsAsync(IQuerySession session, DateTimeOffset? asOf, CancellationToken ct)
+    {
+        IReadOnlyList<(string, long)> rows;
+        if (asOf is not { } instant)
+        {
+            rows = await session.AdvancedSql.QueryAsync<string, long>(
+                $"select bucket, sum(total)::bigint from {Days} group by bucket", ct);
+        }
+        else
+        {
+            var utc = instant.ToUniversalTime();
+            var day = DateOnly.FromDateTime(utc.UtcDateTime);
+            rows = await session.AdvancedSql.QueryAsync<string, long>(
+                $"select bucket, sum(n)::bigint from (" +
+                $"select bucket, total as n from {Days} where day < ? " +
+                $"union all select bucket, delta::bigint as n from {Changes} where at >= ? and at <= ?) s group by bucket",
+                ct, day, new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), utc);
+        }
+        return rows.Where(r => r.Item2 != 0).ToDictionary(r => r.Item1, r => r.Item2, StringComparer.Ordinal);
+    }
+
+    private static string Schema(string qualified) => qualified[..qualified.IndexOf('.', StringComparison.Ordinal)];
+
+    private static string Name(string qualified) => qualified[(qualified.IndexOf('.', StringComparison.Ordinal) + 1)..];
+}
