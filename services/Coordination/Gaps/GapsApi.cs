@@ -68,14 +68,15 @@ public static class GapsApi
     /// <summary>Accepted experts per role with an availability window (above 0 %) touching [from, to].</summary>
     private static async Task<IReadOnlyDictionary<EcsfRole, long>> SupplyAsync(IQuerySession session, DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var rows = await session.AdvancedSql.QueryAsync<string, long>(
-            $"select r.role, count(*) from {Tables.Experts} d cross join lateral jsonb_array_elements_text(d.data -> 'roles') r(role) " +
+        var rows = await session.AdvancedSql.QueryAsync<Overview.OverviewStore.BucketCount>(
+            "select json_build_object('bucket', r.role, 'count', count(*)) " +
+            $"from {Tables.Experts} d cross join lateral jsonb_array_elements_text(d.data -> 'roles') r(role) " +
             "where d.data ->> 'status' = 'accepted' and exists (select 1 from jsonb_array_elements(d.data -> 'availability') w " +
             "where (w ->> 'percent')::int > 0 and (w ->> 'from')::date <= ? and (w ->> 'to')::date >= ?) group by r.role",
             ct, to, from);
         var supply = new Dictionary<EcsfRole, long>();
-        foreach (var (slug, count) in rows)
-            if (Slug.TryParse<EcsfRole>(slug, out var role)) supply[role] = count;
+        foreach (var row in rows)
+            if (Slug.TryParse<EcsfRole>(row.Bucket, out var role)) supply[role] = row.Count;
         return supply;
     }
 }

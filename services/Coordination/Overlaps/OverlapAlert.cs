@@ -63,16 +63,22 @@ public sealed record OverlapAlert(
 
     public static OverlapAlert Create(IEvent<OverlapRaised> e) => new(
         e.StreamId, OverlapStatus.Raised, e.Data.ActivityA, e.Data.ActivityB, e.Data.Countries, e.Data.SharedThemes,
-        e.Data.OverlapFrom, e.Data.OverlapTo, e.Data.Generation, e.Timestamp, e.Timestamp);
+        e.Data.OverlapFrom, e.Data.OverlapTo, e.Data.Generation, Stored(e.Timestamp), Stored(e.Timestamp));
 
     public static OverlapAlert Apply(IEvent<OverlapAcknowledged> e, OverlapAlert current) =>
-        current with { Status = OverlapStatus.Acknowledged, Reason = e.Data.Reason ?? current.Reason, ChangedAt = e.Timestamp };
+        current with { Status = OverlapStatus.Acknowledged, Reason = e.Data.Reason ?? current.Reason, ChangedAt = Stored(e.Timestamp) };
 
     public static OverlapAlert Apply(IEvent<OverlapResolved> e, OverlapAlert current) =>
-        current with { Status = OverlapStatus.Resolved, Reason = e.Data.Reason, ResolvedAutomatically = e.Data.Automatically, ChangedAt = e.Timestamp };
+        current with { Status = OverlapStatus.Resolved, Reason = e.Data.Reason, ResolvedAutomatically = e.Data.Automatically, ChangedAt = Stored(e.Timestamp) };
 
     public static OverlapAlert Apply(IEvent<OverlapDismissed> e, OverlapAlert current) =>
-        current with { Status = OverlapStatus.Dismissed, Reason = e.Data.Reason, ChangedAt = e.Timestamp };
+        current with { Status = OverlapStatus.Dismissed, Reason = e.Data.Reason, ChangedAt = Stored(e.Timestamp) };
+
+    /// <summary>
+    /// An instant as PostgreSQL keeps it (microseconds): the inline snapshot is built from the events
+    /// in memory at append time, and must read the same as one rebuilt from the stored events.
+    /// </summary>
+    private static DateTimeOffset Stored(DateTimeOffset instant) => new(instant.Ticks - instant.Ticks % 10, instant.Offset);
 
     /// <summary>The stream id of the <paramref name="generation"/>-th alert of a pair: a raise repeated after a crash collides instead of doubling.</summary>
     public static Guid IdFor(string pair, int generation) => StreamIds.NameBased($"overlap/{pair}/{generation}");

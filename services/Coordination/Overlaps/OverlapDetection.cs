@@ -147,12 +147,15 @@ public sealed partial class OverlapDetection : SubscriptionBase
         }
     }
 
-    private static Event<T> Stamped<T>(T data, IEvent cause) where T : notnull => new Event<T>(data)
+    /// <summary>The event with the story of its cause: the same correlation id, the cause as causation.</summary>
+    private static IEvent Stamped(object data, IEvent cause)
     {
-        CorrelationId = cause.CorrelationId,
-        CausationId = cause.Id.ToString(),
-        UserName = User,
-    };
+        var e = (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(data.GetType()), data)!;
+        e.CorrelationId = cause.CorrelationId;
+        e.CausationId = cause.Id.ToString();
+        e.UserName = User;
+        return e;
+    }
 
     private static bool IsConcurrencyFailure(Exception e) =>
         e is JasperFx.ConcurrencyException or Marten.Exceptions.ConcurrentUpdateException or JasperFx.Events.ExistingStreamIdCollisionException

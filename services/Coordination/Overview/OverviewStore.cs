@@ -63,24 +63,27 @@ public sealed class OverviewStore(string schema)
     /// <summary>Every bucket's count now, or at <paramref name="asOf"/> (inclusive).</summary>
     public async Task<IReadOnlyDictionary<string, long>> SumsAsync(IQuerySession session, DateTimeOffset? asOf, CancellationToken ct)
     {
-        IReadOnlyList<(string, long)> rows;
+        IReadOnlyList<BucketCount> rows;
         if (asOf is not { } instant)
         {
-            rows = await session.AdvancedSql.QueryAsync<string, long>(
-                $"select bucket, sum(total)::bigint from {Days} group by bucket", ct);
+            rows = await session.AdvancedSql.QueryAsync<BucketCount>(
+                $"select json_build_object('bucket', bucket, 'count', sum(total)) from {Days} group by bucket", ct);
         }
         else
         {
             var utc = instant.ToUniversalTime();
             var day = DateOnly.FromDateTime(utc.UtcDateTime);
-            rows = await session.AdvancedSql.QueryAsync<string, long>(
-                $"select bucket, sum(n)::bigint from (" +
+            rows = await session.AdvancedSql.QueryAsync<BucketCount>(
+                "select json_build_object('bucket', bucket, 'count', sum(n)) from (" +
                 $"select bucket, total as n from {Days} where day < ? " +
                 $"union all select bucket, delta::bigint as n from {Changes} where at >= ? and at <= ?) s group by bucket",
                 ct, day, new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), utc);
         }
-        return rows.Where(r => r.Item2 != 0).ToDictionary(r => r.Item1, r => r.Item2, StringComparer.Ordinal);
+        return rows.Where(r => r.Count != 0).ToDictionary(r => r.Bucket, r => r.Count, StringComparer.Ordinal);
     }
+
+    /// <summary>One row of a bucket query (read as JSON: Marten's advanced SQL maps one column per type).</summary>
+    public sealed record BucketCount(string Bucket, long Count);
 
     private static string Schema(string qualified) => qualified[..qualified.IndexOf('.', StringComparison.Ordinal)];
 

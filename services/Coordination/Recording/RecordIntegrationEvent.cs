@@ -3,6 +3,7 @@ using EuCyberNet.Contracts;
 using EuCyberNet.ServiceDefaults.Messaging;
 using Marten;
 using MassTransit;
+using MassTransit.Middleware;
 using MessageHeaders = EuCyberNet.ServiceDefaults.Messaging.MessageHeaders;
 
 namespace EuCyberNet.Coordination.Recording;
@@ -41,12 +42,22 @@ public static class Recorders
 
     private static readonly MethodInfo AddOne = typeof(Recorders).GetMethod(nameof(AddRecorder), BindingFlags.NonPublic | BindingFlags.Static)!;
 
-    /// <summary>A recorder for every heard event type, all on <see cref="QueueName"/>.</summary>
-    public static void AddRecorders(this IBusRegistrationConfigurator bus)
+    /// <summary>
+    /// A recorder for every heard event type, all on <see cref="QueueName"/>. Messages about the same
+    /// subject are handled one at a time (a partitioner keyed by the subject, shared by every message
+    /// type), because they append to the same stream; different subjects are recorded in parallel.
+    /// </summary>
+    public static void AddRecorders(this IBusRegistrationConfigurator bus, int partitions = 32)
     {
-        foreach (var type in HeardEvents.Types) AddOne.MakeGenericMethod(type).Invoke(null, [bus]);
+        var bySubject = new Partitioner(partitions, new Murmur3UnsafeHashGenerator());
+        foreach (var type in HeardEvents.Types) AddOne.MakeGenericMethod(type).Invoke(null, [bus, bySubject]);
     }
 
-    private static void AddRecorder<TEvent>(IBusRegistrationConfigurator bus) where TEvent : class, IIntegrationEvent =>
-        bus.AddConsumer<RecordIntegrationEvent<TEvent>>().Endpoint(e => e.Name = QueueName);
+    /// <summary>The stream a heard event is recorded in: the GUID of its subject.</summary>
+    public static Guid StreamOf(IIntegrationEvent message) => Subjects.TryParse(message.Subject, out _, out var id) ? id : Guid.Empty;
+
+    private static void AddRecorder<TEvent>(IBusRegistrationConfigurator bus, IPartitioner bySubject) where TEvent : class, IIntegrationEvent =>
+        bus.AddConsumer<RecordIntegrationEvent<TEvent>>(consumer =>
+                consumer.Message<TEvent>(message => message.UsePartitioner(bySubject, context => StreamOf(context.Message))))
+            .Endpoint(e => e.Name = QueueName);
 }
