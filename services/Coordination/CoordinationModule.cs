@@ -51,6 +51,7 @@ public static class CoordinationModule
             .AddSubscriptionWithServices<OverlapDetection>(ServiceLifetime.Singleton)
             .PublishIntegrationEvents<OverlapIntegrationEvents>();
         builder.Services.AddHostedService<EventIndexes>();
+        builder.Services.AddGroupCommitInbox();
 
         builder.AddMessaging(ServiceName, bus => bus.AddRecorders());
         return builder;
