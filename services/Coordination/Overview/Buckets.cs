@@ -20,7 +20,11 @@ public static class Buckets
     public const string Citizenship = "citizenship";
     public const string PoolCitizenship = "pool-citizenship";
 
-    public static string Key(string family, string dimension, string value = "") => $"{family}|{dimension}|{value}";
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, string), string> Keys = new();
+
+    /// <summary><c>family|dimension|value</c>, interned (the projection asks for the same few hundred keys millions of times).</summary>
+    public static string Key(string family, string dimension, string value = "") =>
+        Keys.GetOrAdd((family, dimension, value), k => $"{k.Item1}|{k.Item2}|{k.Item3}");
 
     public static Func<OverviewFacts, IReadOnlyCollection<string>> ForActivity(ActivityKind kind)
     {

@@ -95,10 +95,55 @@ public static class Track
     public static IReadOnlyList<BucketDelta> Change(
         IReadOnlyList<TrackPoint> before, IReadOnlyList<TrackPoint> after, Func<OverviewFacts, IReadOnlyCollection<string>> buckets)
     {
+        if (IsExtension(before, after)) return Continue(before, after, buckets);
         var sums = new Dictionary<(DateTimeOffset, string), int>();
         foreach (var d in Deltas(after, buckets)) Add(sums, d.At, d.Bucket, d.Delta);
         foreach (var d in Deltas(before, buckets)) Add(sums, d.At, d.Bucket, -d.Delta);
         return [.. sums.Where(p => p.Value != 0).Select(p => new BucketDelta(p.Key.Item1, p.Key.Item2, p.Value))];
+    }
+
+    /// <summary>
+    /// The common case, events heard in order: <paramref name="after"/> is <paramref name="before"/>
+    /// with points added at the end, so only the transitions after the last old point are new.
+    /// </summary>
+    private static bool IsExtension(IReadOnlyList<TrackPoint> before, IReadOnlyList<TrackPoint> after)
+    {
+        if (after.Count <= before.Count) return false;
+        for (var i = 0; i < before.Count; i++)
+            if (!ReferenceEquals(before[i], after[i])) return false;
+        return true;
+    }
+
+    private static List<BucketDelta> Continue(
+        IReadOnlyList<TrackPoint> before, IReadOnlyList<TrackPoint> after, Func<OverviewFacts, IReadOnlyCollection<string>> buckets)
+    {
+        string? status = null, citizenship = null;
+        IReadOnlyList<string>? regions = null;
+        var applied = false;
+        foreach (var point in before)
+        {
+            status = point.Status ?? status;
+            regions = point.Regions ?? regions;
+            citizenship = point.Citizenship ?? citizenship;
+            applied |= point.Applied;
+        }
+        IReadOnlyCollection<string> previous = before.Count == 0 ? [] : buckets(new OverviewFacts(status, regions, citizenship, applied));
+        var deltas = new List<BucketDelta>();
+        for (var i = before.Count; i < after.Count; i++)
+        {
+            var point = after[i];
+            status = point.Status ?? status;
+            regions = point.Regions ?? regions;
+            citizenship = point.Citizenship ?? citizenship;
+            applied |= point.Applied;
+            var current = buckets(new OverviewFacts(status, regions, citizenship, applied));
+            foreach (var bucket in current)
+                if (!previous.Contains(bucket)) deltas.Add(new BucketDelta(point.At, bucket, +1));
+            foreach (var bucket in previous)
+                if (!current.Contains(bucket)) deltas.Add(new BucketDelta(point.At, bucket, -1));
+            previous = current;
+        }
+        return deltas;
     }
 
     /// <summary>The buckets the subject was in at <paramref name="instant"/> (empty before its first point).</summary>

@@ -46,10 +46,18 @@ public static partial class RebuildApi
             var events = await CountEventsAsync(store, ct);
             LogStarting(logger, events);
             var watch = Stopwatch.StartNew();
-            await daemon.RebuildProjectionAsync(CoordinationReadModels.Name, TimeSpan.FromMinutes(30), ct);
-            await daemon.RebuildProjectionAsync<OverlapAlert>(TimeSpan.FromMinutes(30), ct);
-            watch.Stop();
-            await daemon.StartAgentAsync(CoordinationReadModels.Shard.Identity, ct);
+            try
+            {
+                // The alert snapshots first: they are few, and the overlap detector reads them.
+                await daemon.RebuildProjectionAsync<OverlapAlert>(TimeSpan.FromMinutes(30), ct);
+                await daemon.RebuildProjectionAsync(CoordinationReadModels.Name, TimeSpan.FromMinutes(30), ct);
+                watch.Stop();
+            }
+            finally
+            {
+                // Marten's rebuild leaves the shard stopped; it resumes following new events from where the rebuild ended.
+                await daemon.StartAgentAsync(CoordinationReadModels.Shard.Identity, CancellationToken.None);
+            }
 
             var seconds = watch.Elapsed.TotalSeconds;
             LogDone(logger, events, seconds);

@@ -69,6 +69,20 @@ public sealed class TrackTests
     }
 
     [Fact]
+    public void Deltas_recorded_event_by_event_add_up_to_the_deltas_of_the_whole_track()
+    {
+        TrackPoint[] inOrder = [Published, Amended, Closed];
+        var whole = Track.Deltas(Build(inOrder), Requests);
+        foreach (var minutes in new[] { 0, 60, 61, 120, 600 })
+        {
+            var at = T0.AddMinutes(minutes);
+            var expected = whole.Where(d => d.At <= at).GroupBy(d => d.Bucket)
+                .Select(g => (g.Key, g.Sum(d => d.Delta))).Where(p => p.Item2 != 0).ToDictionary(p => p.Key, p => p.Item2);
+            Assert.Equal(expected, Recorded(at, inOrder));
+        }
+    }
+
+    [Fact]
     public void A_status_heard_before_the_details_gets_its_region_once_the_details_arrive()
     {
         var closedFirst = Recorded(T0.AddHours(3), Closed);
