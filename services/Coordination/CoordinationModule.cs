@@ -47,7 +47,11 @@ public static class CoordinationModule
                 options.Projections.Snapshot<OverlapAlert>(SnapshotLifecycle.Inline);
                 options.Projections.Add(new CoordinationReadModels(Tables.Overview), ProjectionLifecycle.Async, CoordinationReadModels.Name, async =>
                 {
-                    async.BatchSize = builder.Configuration.GetValue("Coordination:ProjectionBatchSize", 5000);
+                    // Big pages: a document touched by several events of a page is loaded and written once,
+                    // and the per-page cost of the daemon is paid less often (measured: 5,000-event pages
+                    // rebuild at about half the speed of 20,000-event ones). Live pages are small anyway.
+                    async.BatchSize = builder.Configuration.GetValue("Coordination:ProjectionBatchSize", 20_000);
+                    async.MaximumHopperSize = 2 * async.BatchSize; // the next page loads while one is applied
                     async.DeleteViewTypeOnTeardown<Activity>();
                     async.DeleteViewTypeOnTeardown<ExpertRecord>();
                     async.DeleteViewTypeOnTeardown<Enrolment>();

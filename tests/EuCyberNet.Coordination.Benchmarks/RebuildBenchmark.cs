@@ -24,11 +24,9 @@ public static class RebuildBenchmark
     public static async Task<IReadOnlyList<double>> RunAsync(int events, int runs, int? batchSize = null)
     {
         var platform = await TestPlatform.CreateAsync();
-        var settings = await platform.SettingsForAsync("coordinationdb", new Dictionary<string, string?>
-        {
-            ["Coordination:ProjectionBatchSize"] = batchSize?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
+        var overrides = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" };
+        if (batchSize is { } size) overrides["Coordination:ProjectionBatchSize"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var settings = await platform.SettingsForAsync("coordinationdb", overrides);
         var connectionString = settings["ConnectionStrings:coordinationdb"]!;
 
         // A first instance creates the schema; its daemon is paused while the store is seeded, and
@@ -49,7 +47,7 @@ public static class RebuildBenchmark
         var rates = new List<double>();
         for (var run = 1; run <= runs; run++)
         {
-            EuCyberNet.Coordination.ReadModels.CoordinationReadModels.Timing.Reset();
+            var cpu = Cpu.Now();
             var watch = Stopwatch.StartNew();
             var response = await client.PostAsync("/coordination/admin/rebuild", null);
             watch.Stop();
@@ -57,7 +55,7 @@ public static class RebuildBenchmark
             var result = (await response.Content.ReadFromJsonAsync<RebuildResult>())!;
             rates.Add(result.EventsPerSecond);
             Console.WriteLine($"rebuild run {run}: {result.Events:N0} events in {result.Seconds:F1} s = {result.EventsPerSecond:N0} events/s (HTTP round trip {watch.Elapsed.TotalSeconds:F1} s)");
-            Console.WriteLine("  projection: " + EuCyberNet.Coordination.ReadModels.CoordinationReadModels.Timing.Report());
+            Console.WriteLine("  " + Cpu.Since(cpu, watch.Elapsed));
         }
         return rates;
     }

@@ -7,7 +7,8 @@ namespace EuCyberNet.Coordination.Overview;
 /// The counters the overview is made of, as <c>family|dimension|value</c> keys: a subject is in one
 /// bucket per dimension (an expert in <c>expert|status|accepted</c> and <c>expert|citizenship|SI</c>;
 /// a project in one <c>project|region|…</c> bucket per region it works in), so each breakdown sums
-/// to the number of subjects in it.
+/// to the number of subjects in it. Totals are the sum of the status breakdown (one row fewer per
+/// new subject in the change log).
 /// </summary>
 public static class Buckets
 {
@@ -31,7 +32,7 @@ public static class Buckets
         var family = Contracts.Vocabularies.Slug.Of(kind);
         return facts =>
         {
-            var buckets = new HashSet<string>(StringComparer.Ordinal) { Key(family, Total), Key(family, Status, facts.Status ?? "unknown") };
+            var buckets = new HashSet<string>(StringComparer.Ordinal) { Key(family, Status, facts.Status ?? "unknown") };
             if (facts.Regions is { Count: > 0 } regions)
                 foreach (var region in regions) buckets.Add(Key(family, Region, region));
             else buckets.Add(Key(family, Region, Regions.Unknown));
@@ -44,7 +45,6 @@ public static class Buckets
         var buckets = new HashSet<string>(StringComparer.Ordinal);
         if (facts.Applied) buckets.Add(Key(Applications, Total));
         if (facts.Status is not { } status) return buckets;
-        buckets.Add(Key(Expert, Total));
         buckets.Add(Key(Expert, Status, status));
         if (status != ExpertStatuses.Erased && facts.Citizenship is { } citizenship)
         {
@@ -55,5 +55,5 @@ public static class Buckets
     }
 
     public static IReadOnlyCollection<string> ForOverlap(OverviewFacts facts) =>
-        facts.Status is { } status ? [Key(Overlap, Total), Key(Overlap, Status, status)] : [];
+        facts.Status is { } status ? [Key(Overlap, Status, status)] : [];
 }

@@ -27,7 +27,7 @@ public sealed record NetworkOverview(
             asOf,
             sums.GetValueOrDefault(Buckets.Key(Buckets.Applications, Buckets.Total)),
             new ExpertFigures(
-                sums.GetValueOrDefault(Buckets.Key(Buckets.Expert, Buckets.Total)),
+                Breakdown(sums, Buckets.Expert, Buckets.Status).Values.Sum(),
                 Breakdown(sums, Buckets.Expert, Buckets.Status),
                 Breakdown(sums, Buckets.Expert, Buckets.Citizenship),
                 Breakdown(sums, Buckets.Expert, Buckets.PoolCitizenship)),
@@ -38,15 +38,15 @@ public sealed record NetworkOverview(
             Activity(sums, ActivityKind.TrainingRequest),
             new OverlapFigures(
                 overlapsByStatus.GetValueOrDefault("raised") + overlapsByStatus.GetValueOrDefault("acknowledged"),
-                sums.GetValueOrDefault(Buckets.Key(Buckets.Overlap, Buckets.Total)),
+                overlapsByStatus.Values.Sum(),
                 overlapsByStatus));
     }
 
     private static ActivityFigures Activity(IReadOnlyDictionary<string, long> sums, ActivityKind kind)
     {
         var family = Contracts.Vocabularies.Slug.Of(kind);
-        return new ActivityFigures(sums.GetValueOrDefault(Buckets.Key(family, Buckets.Total)),
-            Breakdown(sums, family, Buckets.Status), Breakdown(sums, family, Buckets.Region));
+        var byStatus = Breakdown(sums, family, Buckets.Status);
+        return new ActivityFigures(byStatus.Values.Sum(), byStatus, Breakdown(sums, family, Buckets.Region));
     }
 
     private static SortedDictionary<string, long> Breakdown(IReadOnlyDictionary<string, long> sums, string family, string dimension)

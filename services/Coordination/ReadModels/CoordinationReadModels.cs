@@ -33,7 +33,6 @@ public sealed class CoordinationReadModels(OverviewStore overview) : IProjection
 
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         var page = Classify(events);
         if (page.IsEmpty) return;
 
@@ -42,7 +41,6 @@ public sealed class CoordinationReadModels(OverviewStore overview) : IProjection
         var enrolments = await LoadAsync<Enrolment>(operations, page.Enrolments, e => e.Id, cancellation);
         var alerts = await LoadAsync<OverlapAlertTrack>(operations, page.Alerts, a => a.Id, cancellation);
 
-        var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
         var tracksBefore = new Dictionary<Guid, IReadOnlyList<TrackPoint>>();
         foreach (var e in events)
         {
@@ -83,28 +81,11 @@ public sealed class CoordinationReadModels(OverviewStore overview) : IProjection
             else if (alerts.TryGetValue(id, out var alert)) deltas.AddRange(Track.Change(before, alert.Track, Buckets.ForOverlap));
         }
 
-        var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
         if (activities.Count > 0) operations.Store(activities.Values.ToArray());
         if (experts.Count > 0) operations.Store(experts.Values.ToArray());
         if (enrolments.Count > 0) operations.Store(enrolments.Values.ToArray());
         if (alerts.Count > 0) operations.Store(alerts.Values.ToArray());
         overview.Queue(operations, deltas);
-        var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
-        Timing.Add(events.Count, t1 - t0, t2 - t1, t3 - t2, activities.Count + experts.Count + enrolments.Count + alerts.Count, deltas.Count);
-    }
-
-    public static class Timing
-    {
-#pragma warning disable CA2211
-        public static long Events, Load, Apply, Queue, Docs, Deltas, Pages;
-#pragma warning restore CA2211
-        public static void Add(long events, long load, long apply, long queue, long docs, long deltas)
-        {
-            Interlocked.Add(ref Events, events); Interlocked.Add(ref Load, load); Interlocked.Add(ref Apply, apply);
-            Interlocked.Add(ref Queue, queue); Interlocked.Add(ref Docs, docs); Interlocked.Add(ref Deltas, deltas); Interlocked.Increment(ref Pages);
-        }
-        public static string Report() => $"pages {Pages}, events {Events}, docs {Docs}, deltas {Deltas}, load {Load * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F0} ms, apply {Apply * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F0} ms, queue {Queue * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F0} ms";
-        public static void Reset() { Events = Load = Apply = Queue = Docs = Deltas = Pages = 0; }
     }
 
     /// <summary>The documents a page touches, by type (activities with their kind).</summary>

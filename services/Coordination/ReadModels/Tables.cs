@@ -25,9 +25,7 @@ public static class Tables
         options.DatabaseSchemaName = Schema;
         options.Schema.For<Activity>().DocumentAlias("coordination_activity")
             .Index(a => a.Kind)
-            .Index(a => a.Countries, i => i.Method = IndexMethod.gin)
-            .Index(a => a.RequestId)
-            .Index(a => a.ExpertId);
+            .Index(a => a.Countries, i => i.Method = IndexMethod.gin);
         options.Schema.For<ExpertRecord>().DocumentAlias("coordination_expert");
         options.Schema.For<Enrolment>().DocumentAlias("coordination_enrolment").Index(e => e.ExpertId);
         options.Schema.For<OverlapAlertTrack>().DocumentAlias("coordination_overlap_track");
