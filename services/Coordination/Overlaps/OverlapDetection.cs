@@ -75,7 +75,7 @@ public sealed partial class OverlapDetection : SubscriptionBase
         session.LastModifiedBy = User;
 
         var activities = (await session.LoadManyAsync<Activity>(ct, changed.Keys)).ToDictionary(a => a.Id);
-        var candidates = await CandidatesAsync(session, activities.Values.Where(a => OverlapRule.TakesPart(a, options)).ToList(), ct);
+        var candidates = await CandidatesAsync(session, activities.Values.Where(a => OverlapRule.TakesPart(a, options)).ToList(), options, ct);
         var subjects = activities.Values.Select(a => a.Subject).ToArray();
         var alerts = subjects.Length == 0 ? [] : await session.Query<OverlapAlert>()
             .Where(a => a.ActivityA.IsOneOf(subjects) || a.ActivityB.IsOneOf(subjects))
@@ -118,15 +118,19 @@ public sealed partial class OverlapDetection : SubscriptionBase
         await session.SaveChangesAsync(ct);
     }
 
-    /// <summary>Activities that could overlap one of <paramref name="changed"/>: a common country and a touching period.</summary>
-    private static async Task<IReadOnlyList<Activity>> CandidatesAsync(IQuerySession session, List<Activity> changed, CancellationToken ct)
+    /// <summary>
+    /// Activities that could overlap one of <paramref name="changed"/>: compared kinds, a common
+    /// country and a touching period (the rest of the rule is applied in memory).
+    /// </summary>
+    private static async Task<IReadOnlyList<Activity>> CandidatesAsync(IQuerySession session, List<Activity> changed, OverlapOptions options, CancellationToken ct)
     {
         if (changed.Count == 0) return [];
         var countries = changed.SelectMany(a => a.Countries).Distinct().ToArray();
         var from = changed.Min(a => a.From!.Value);
         var to = changed.Max(a => a.To!.Value);
+        var kinds = options.Kinds.ToArray();
         return await session.Query<Activity>()
-            .Where(a => a.Countries.IsOneOf(countries) && a.From <= to && a.To >= from)
+            .Where(a => a.Countries.IsOneOf(countries) && a.From <= to && a.To >= from && a.Kind.IsOneOf(kinds))
             .ToListAsync(ct);
     }
 

@@ -68,21 +68,10 @@ public static class OverlapRule
 
     private static (Overlap? Overlap, string? WhyNot) Evaluate(Activity a, Activity b, OverlapOptions options)
     {
+        // Cheapest tests first: the detector runs this for every candidate of every changed activity.
         if (a.Id == b.Id) return (null, "the same activity");
-        foreach (var x in new[] { a, b })
-            if (!TakesPart(x, options))
-                return (null, options.IgnoredStatuses.Contains(x.Status, StringComparer.OrdinalIgnoreCase)
-                    ? $"{x.Subject} is {x.Status}"
-                    : $"{x.Subject} is not compared (kind, period, countries or themes missing)");
-        if (Linked(a, b)) return (null, "the activities belong together (one is part of the other or of the same parent)");
-        if (!DifferentActors(a, b)) return (null, "same funder and a common implementer");
-
-        var countries = a.Countries.Intersect(b.Countries, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        if (countries.Count == 0) return (null, "no beneficiary country in common any more");
-
-        var themes = a.Themes.Intersect(b.Themes).Order().ToList();
-        if (themes.Count < Math.Max(1, options.MinimumSharedThemes))
-            return (null, $"fewer than {Math.Max(1, options.MinimumSharedThemes)} shared theme(s)");
+        if (!TakesPart(a, options)) return (null, WhyNotCompared(a, options));
+        if (!TakesPart(b, options)) return (null, WhyNotCompared(b, options));
 
         var from = a.From!.Value > b.From!.Value ? a.From.Value : b.From.Value;
         var to = a.To!.Value < b.To!.Value ? a.To.Value : b.To.Value;
@@ -90,20 +79,49 @@ public static class OverlapRule
         if (days < Math.Max(1, options.MinimumOverlapDays))
             return (null, days <= 0 ? "the periods no longer overlap" : $"the periods share {days} day(s), fewer than {options.MinimumOverlapDays}");
 
+        var countries = Common(a.Countries, b.Countries);
+        if (countries.Count == 0) return (null, "no beneficiary country in common any more");
+
+        var themes = Common(a.Themes, b.Themes);
+        if (themes.Count < Math.Max(1, options.MinimumSharedThemes))
+            return (null, $"fewer than {Math.Max(1, options.MinimumSharedThemes)} shared theme(s)");
+
+        if (Linked(a, b)) return (null, "the activities belong together (one is part of the other or of the same parent)");
+        if (!DifferentActors(a, b)) return (null, "same funder and a common implementer");
+
+        countries.Sort(StringComparer.Ordinal);
+        themes.Sort();
         var (first, second) = string.CompareOrdinal(a.Subject, b.Subject) <= 0 ? (a, b) : (b, a);
         return (new Overlap(first, second, countries, themes, from, to), null);
     }
 
-    private static bool Linked(Activity a, Activity b)
+    private static string WhyNotCompared(Activity x, OverlapOptions options) =>
+        options.IgnoredStatuses.Contains(x.Status, StringComparer.OrdinalIgnoreCase)
+            ? $"{x.Subject} is {x.Status}"
+            : $"{x.Subject} is not compared (kind, period, countries or themes missing)";
+
+    private static List<T> Common<T>(IReadOnlyList<T> left, IReadOnlyList<T> right)
     {
-        var linksA = a.Links().ToHashSet();
-        var linksB = b.Links().ToHashSet();
-        return linksA.Contains(b.Id) || linksB.Contains(a.Id) || linksA.Overlaps(linksB);
+        var common = new List<T>();
+        foreach (var item in left)
+            if (right.Contains(item) && !common.Contains(item)) common.Add(item);
+        return common;
     }
 
-    private static bool DifferentActors(Activity a, Activity b) =>
-        !string.Equals(a.Funder?.Trim(), b.Funder?.Trim(), StringComparison.OrdinalIgnoreCase)
-        || !a.Implementers.Select(Normalise).Intersect(b.Implementers.Select(Normalise)).Any();
+    private static bool Linked(Activity a, Activity b)
+    {
+        foreach (var link in a.Links())
+            if (link == b.Id || b.Links().Contains(link)) return true;
+        return b.Links().Contains(a.Id);
+    }
 
-    private static string Normalise(string name) => name.Trim().ToUpperInvariant();
+    private static bool DifferentActors(Activity a, Activity b)
+    {
+        if (!string.Equals(a.Funder?.Trim(), b.Funder?.Trim(), StringComparison.OrdinalIgnoreCase)) return true;
+        foreach (var x in a.Implementers)
+            foreach (var y in b.Implementers)
+                if (string.Equals(x.Trim(), y.Trim(), StringComparison.OrdinalIgnoreCase)) return false;
+        return true;
+    }
+
 }
