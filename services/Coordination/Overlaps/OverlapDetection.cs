@@ -120,7 +120,9 @@ public sealed partial class OverlapDetection : SubscriptionBase
 
     /// <summary>
     /// Activities that could overlap one of <paramref name="changed"/>: compared kinds, a common
-    /// country and a touching period (the rest of the rule is applied in memory).
+    /// country and a touching period (the rest of the rule is applied in memory). Only the fields the
+    /// rule reads are fetched: a busy country has thousands of activities, and their tracks and
+    /// details would be most of what the detector reads.
     /// </summary>
     private static async Task<IReadOnlyList<Activity>> CandidatesAsync(IQuerySession session, List<Activity> changed, OverlapOptions options, CancellationToken ct)
     {
@@ -129,9 +131,26 @@ public sealed partial class OverlapDetection : SubscriptionBase
         var from = changed.Min(a => a.From!.Value);
         var to = changed.Max(a => a.To!.Value);
         var kinds = options.Kinds.ToArray();
-        return await session.Query<Activity>()
+        var candidates = await session.Query<Activity>()
             .Where(a => a.Countries.IsOneOf(countries) && a.From <= to && a.To >= from && a.Kind.IsOneOf(kinds))
+            .Select(a => new Candidate(a.Id, a.Kind, a.Status, a.Countries, a.Themes, a.Funder, a.Implementers, a.From, a.To,
+                a.ProjectId, a.RequestId, a.SessionId, a.SnapshotVersion))
             .ToListAsync(ct);
+        return [.. candidates.Select(c => c.ToActivity())];
+    }
+
+    /// <summary>What the overlap rule reads of an activity.</summary>
+    private sealed record Candidate(
+        Guid Id, ActivityKind Kind, string Status, IReadOnlyList<string> Countries, IReadOnlyList<Contracts.Vocabularies.CcbTheme> Themes,
+        string? Funder, IReadOnlyList<string> Implementers, DateOnly? From, DateOnly? To, Guid? ProjectId, Guid? RequestId, Guid? SessionId,
+        long SnapshotVersion)
+    {
+        public Activity ToActivity() => new()
+        {
+            Id = Id, Kind = Kind, Status = Status, Countries = Countries ?? [], Themes = Themes ?? [], Funder = Funder,
+            Implementers = Implementers ?? [], From = From, To = To, ProjectId = ProjectId, RequestId = RequestId, SessionId = SessionId,
+            SnapshotVersion = SnapshotVersion,
+        };
     }
 
     private async Task WaitForReadModelsAsync(IDocumentStore store, long sequence, CancellationToken ct)
