@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using EuCyberNet.Contracts.Vocabularies;
+using EuCyberNet.Experts.Search;
+using EuCyberNet.ServiceDefaults.Http;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace EuCyberNet.Experts.Matching;
+
+/// <summary>The query string of <c>GET /experts/matches</c> (the contract Projects codes against).</summary>
+public sealed record MatchRequest(
+    [property: FromQuery(Name = "role")] string[]? Role,
+    [property: FromQuery(Name = "skills")] string? Skills,
+    [property: FromQuery(Name = "languages")] string[]? Languages,
+    [property: FromQuery(Name = "country")] string? Country,
+    [property: FromQuery(Name = "from")] string? From,
+    [property: FromQuery(Name = "to")] string? To,
+    [property: FromQuery(Name = "page")] int? Page,
+    [property: FromQuery(Name = "pageSize")] int? PageSize);
+
+/// <summary>One ranked candidate.</summary>
+public sealed record MatchItem(Guid ExpertId, string Name, string Citizenship, double Score, IReadOnlyList<string> Reasons);
+
+/// <summary>
+/// Ranks candidates in PostgreSQL. Hard filters (what makes someone a candidate): accepted (so not
+/// suspended), consent to data processing, one of the roles (declared or trained for), at least
+/// one skill term, one of the languages at B1 or better, and available in the period: an
+/// availability window overlaps it and no confirmed, started or extended deployment does. The rest
+/// only ranks. The ranking expression is generated from <see cref="MatchScoring"/>'s weights.
+/// </summary>
+public static class MatchQuery
+{
+    public const int MaxPeriodDays = 731;
+    public const int MaxSkillsLength = 500;
+
+    public static (MatchCriteria? Criteria, Paging Paging, Validator Validation) Validate(MatchRequest request)
+    {
+        var v = new Validator();
+        var roles = v.Slugs<EcsfRole>("role", request.Role, maxCount: 12);
+        var skillsText = v.Text("skills", request.Skills, MaxSkillsLength, required: false);
+        var terms = TextQuery.Terms(skillsText);
+        if (skillsText.Length > 0 && terms.Count == 0) v.Add("skills", "has no words to match");
+        var languages = new List<string>();
+        if (request.Languages is { Length: > 10 }) v.Add("languages", "must have at most 10 entries");
+        else
+        {
+            for (var i = 0; i < (request.Languages?.Length ?? 0); i++)
+            {
+                var code = v.Language(request.Languages!.Length == 1 ? "languages" : $"languages[{i}]", request.Languages[i]);
+                if (!languages.Contains(code)) languages.Add(code);
+            }
+        }
+        var country = v.Country("country", request.Country, required: false);
+        var from = v.IsoDate("from", request.From, required: false);
+        var to = v.IsoDate("to", request.To, required: false);
+        if ((request.From is null) != (request.To is null)) v.Add(request.From is null ? "from" : "to", "give both from and to (the same day for one day)");
+        v.Period("to", from, to);
+        if (from != default && to != default && to.DayNumber - from.DayNumber + 1 > MaxPeriodDays) v.Add("to", $"the period may be at most {MaxPeriodDays} days");
+        var paging = Paging.From(request.Page, request.PageSize, v);
+        if (roles.Count == 0 && skillsText.Length == 0 && (request.Languages?.Length ?? 0) == 0 && request.Country is null && request.From is null && request.To is null)
+            v.Add("criteria", "give at least one of role, skills, languages, country, or from and to");
+        if (!v.IsValid) return (null, paging, v);
+
+        return (new MatchCriteria(roles, terms, languages, country.Length == 0 ? null : country,
+            from == default ? null : from, to == default ? null : to), paging, v);
+    }
+
+    public static async Task<Page<MatchItem>> RunAsync(NpgsqlConnection connection, MatchCriteria c, Paging paging, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        var p = command.Parameters;
+        var hasRoles = c.Roles.Count > 0;
+        var hasTerms = c.SkillTerms.Count > 0;
+        var hasPeriod = c.PeriodDays > 0;
+        if (hasRoles) p.Add(ExpertSearch.Text("roles", c.Roles.Select(Slug.Of)));
+        if (hasTerms)
+        {
+            p.Add(ExpertSearch.Text("terms", c.SkillTerms));
+            p.Add(ExpertSearch.Text("queries", c.SkillTerms.Select(TextQuery.Prefix)));
+            p.Add(new NpgsqlParameter("anyterm", string.Join(" | ", c.SkillTerms.Select(TextQuery.Prefix))));
+        }
+        if (c.Languages.Count > 0)
+        {
+            p.Add(ExpertSearch.Text("langs", c.Languages));
+            p.Add(ExpertSearch.Text("langmin", c.Languages.Select(l => ExpertSearchTable.LevelKey(l, MatchScoring.MinimumLanguageLevel))));
+        }
+        if (c.Country is { } country) p.Add(new NpgsqlParameter("country", country));
+        if (hasPeriod)
+        {
+            p.Add(new NpgsqlParameter("from", c.From!.Value));
+            p.Add(new NpgsqlParameter("to", c.To!.Value));
+        }
+        p.Add(new NpgsqlParameter("limit", paging.PageSize));
+        p.Add(new NpgsqlParameter("offset", paging.Skip));
+
+        var where = new List<string> { "e.status = 'accepted'", "e.consent_processing" };
+        if (hasRoles) where.Add("e.match_roles && @roles");
+        if (hasTerms) where.Add("e.skill_text @@ to_tsquery('english', @anyterm)");
+        if (c.Languages.Count > 0) where.Add("e.language_levels && @langmin");
+        if (hasPeriod) where.Add("e.available && daterange(@from, @to, '[]') and not e.blocked && daterange(@from, @to, '[]')");
+
+        var matchedTerms = hasTerms
+            ? "array(select (@terms::text[])[i] from generate_subscripts(tq.queries, 1) i where e.skill_text @@ tq.queries[i])"
+            : "'{}'::text[]";
+        var covered = hasPeriod
+            ? """(select coalesce(sum(greatest(0, least(w."to", @to) - greatest(w."from", @from) + 1) * w.percent), 0) from jsonb_to_recordset(e.windows) as w("from" date, "to" date, percent int))::float8"""
+            : "0::float8";
+        var relevantTrainings = hasRoles
+            ? "(select count(*) from jsonb_array_elements(e.trainings) t where t ?| @roles)::int"
+            : "jsonb_array_length(e.trainings)";
+        var countryDone = c.Country is null ? "false" : "e.countries_done @> array[@country]::text[]";
+
+        var sql = new StringBuilder();
+        sql.Append(hasTerms ? "with tq as (select array(select to_tsquery('english', q) from unnest(@queries::text[]) q) as queries) " : "");
+        sql.Append($"""
+            select e.id, e.name, e.citizenship, e.years, e.roles, e.trained_roles, m.matched_terms, e.languages, m.covered,
+                   e.rating_avg, e.rating_count, m.relevant_trainings, m.country_done, count(*) over () as total
+            from public.{ExpertSearchTable.Name} e
+            """);
+        if (hasTerms) sql.Append(" cross join tq");
+        sql.Append($"""
+             cross join lateral (select {matchedTerms} as matched_terms, {covered} as covered,
+                                        {relevantTrainings} as relevant_trainings, {countryDone} as country_done) m
+            where {string.Join(" and ", where)}
+            order by {ScoreSql(c)} desc, e.rating_count desc, e.years desc, e.id
+            limit @limit offset @offset
+            """);
+        command.CommandText = sql.ToString();
+
+        var items = new List<MatchItem>(paging.PageSize);
+        long total = 0;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var facts = new CandidateFacts(
+                    reader.GetGuid(0),
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    reader.GetInt32(3),
+                    ExpertSearch.ParseRoles(reader.GetFieldValue<string[]>(4)),
+                    ExpertSearch.ParseRoles(reader.GetFieldValue<string[]>(5)),
+                    reader.GetFieldValue<string[]>(6),
+                    (JsonSerializer.Deserialize<Dictionary<string, int>>(reader.GetString(7)) ?? []).ToDictionary(l => l.Key, l => (LanguageLevel)l.Value),
+                    reader.GetDouble(8),
+                    reader.IsDBNull(9) ? null : reader.GetDouble(9),
+                    reader.GetInt32(10),
+                    reader.GetInt32(11),
+                    reader.GetBoolean(12));
+                total = reader.GetInt64(13);
+                var components = MatchScoring.Components(c, facts);
+                items.Add(new MatchItem(facts.ExpertId, facts.Name, facts.Citizenship, MatchScoring.Score(components),
+                    MatchScoring.Reasons(c, facts, components)));
+            }
+        }
+        if (items.Count == 0 && paging.Page > 1)
+        {
+            // Past the last page there is no row to carry the total.
+            var count = await RunAsync(connection, c, paging with { Page = 1, PageSize = 1 }, ct);
+            total = count.Total;
+        }
+        return new Page<MatchItem>(items, total);
+    }
+
+    /// <summary>The SQL twin of <see cref="MatchScoring.Score"/>, for ranking every candidate in the database.</summary>
+    internal static string ScoreSql(MatchCriteria c)
+    {
+        var terms = new List<(double Weight, string Credit)>();
+        if (c.Roles.Count > 0)
+            terms.Add((MatchScoring.RoleWeight,
+                $"(case when e.roles && @roles then 1.0 when e.trained_roles && @roles then {Number(MatchScoring.TrainedRoleCredit)} else 0.0 end)"));
+        if (c.SkillTerms.Count > 0)
+            terms.Add((MatchScoring.SkillsWeight, $"(cardinality(m.matched_terms)::float8 / {c.SkillTerms.Count})"));
+        if (c.Languages.Count > 0)
+        {
+            var credit = string.Join(" ", Enum.GetValues<LanguageLevel>().Select(level => $"when {(int)level} then {Number(MatchScoring.LanguageCredit(level))}"));
+            terms.Add((MatchScoring.LanguagesWeight, $"(select avg(case (e.languages ->> l)::int {credit} else 0.0 end) from unnest(@langs::text[]) l)"));
+        }
+        if (c.PeriodDays > 0)
+            terms.Add((MatchScoring.AvailabilityWeight, $"least(1.0, m.covered / {Number(100.0 * c.PeriodDays)})"));
+        var full = MatchScoring.EvaluationsForFullConfidence;
+        terms.Add((MatchScoring.EvaluationsWeight,
+            $"(case when e.rating_count = 0 then 0.0 else (e.rating_avg - 1) / 4 * least(e.rating_count, {full}) / {Number(full)} end)"));
+        terms.Add((MatchScoring.TrainingsWeight, $"(least(m.relevant_trainings, {MatchScoring.TrainingsForFullCredit}) / {Number(MatchScoring.TrainingsForFullCredit)})"));
+        if (c.Country is not null)
+            terms.Add((MatchScoring.CountryWeight, "(case when m.country_done then 1.0 else 0.0 end)"));
+        var possible = terms.Sum(t => t.Weight);
+        return $"(({string.Join(" + ", terms.Select(t => $"{Number(t.Weight)} * {t.Credit}"))}) / {Number(possible)})";
+    }
+
+    private static string Number(double value) => value.ToString("0.0###", CultureInfo.InvariantCulture);
+}

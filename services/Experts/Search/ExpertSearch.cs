@@ -1,0 +1,190 @@
+using System.Text;
+using System.Text.Json;
+using EuCyberNet.Contracts.Vocabularies;
+using EuCyberNet.Experts.Pool;
+using EuCyberNet.ServiceDefaults.Http;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace EuCyberNet.Experts.Search;
+
+/// <summary>The query string of <c>GET /experts</c>; repeatable filters are "any of", languages "all of".</summary>
+public sealed record SearchQuery(
+    [property: FromQuery(Name = "role")] string[]? Role,
+    [property: FromQuery(Name = "skill")] string? Skill,
+    [property: FromQuery(Name = "language")] string[]? Language,
+    [property: FromQuery(Name = "minLevel")] string? MinLevel,
+    [property: FromQuery(Name = "citizenship")] string[]? Citizenship,
+    [property: FromQuery(Name = "status")] string[]? Status,
+    [property: FromQuery(Name = "overdue")] bool? Overdue,
+    [property: FromQuery(Name = "availableFrom")] string? AvailableFrom,
+    [property: FromQuery(Name = "availableTo")] string? AvailableTo,
+    [property: FromQuery(Name = "q")] string? Q,
+    [property: FromQuery(Name = "sort")] string? Sort,
+    [property: FromQuery(Name = "page")] int? Page,
+    [property: FromQuery(Name = "pageSize")] int? PageSize);
+
+public sealed record SearchCriteria(
+    IReadOnlyList<EcsfRole> Roles,
+    string? SkillQuery,
+    IReadOnlyList<string> Languages,
+    LanguageLevel MinLevel,
+    IReadOnlyList<string> Citizenships,
+    IReadOnlyList<ExpertStatus> Statuses,
+    bool OverdueOnly,
+    DateOnly? AvailableFrom,
+    DateOnly? AvailableTo,
+    string? TextQuery,
+    string SortColumn,
+    bool Descending,
+    Paging Paging);
+
+/// <summary>One expert in a list: enough to choose whom to open.</summary>
+public sealed record ExpertListItem(
+    Guid Id,
+    long Version,
+    ExpertStatus Status,
+    string? Name,
+    string? Email,
+    string Citizenship,
+    string? Organisation,
+    IReadOnlyList<EcsfRole> Roles,
+    IReadOnlyList<SpokenLanguage> Languages,
+    int YearsOfExperience,
+    DateTimeOffset AppliedAt,
+    DateTimeOffset AcknowledgementDue,
+    bool Overdue);
+
+public static class ExpertSearch
+{
+    public const int MaxTextLength = 200;
+
+    private static readonly Dictionary<string, string> SortColumns = new(StringComparer.Ordinal)
+    {
+        ["name"] = "name",
+        ["appliedAt"] = "applied_at",
+        ["yearsOfExperience"] = "years",
+        ["citizenship"] = "citizenship",
+        ["status"] = "status",
+    };
+
+    public static (SearchCriteria? Criteria, Validator Validation) Validate(SearchQuery query)
+    {
+        var v = new Validator();
+        var roles = v.Slugs<EcsfRole>("role", query.Role, maxCount: 12);
+        v.Text("skill", query.Skill, MaxTextLength, required: false);
+        var languages = new List<string>();
+        for (var i = 0; i < (query.Language?.Length ?? 0); i++)
+        {
+            var code = v.Language(query.Language!.Length == 1 ? "language" : $"language[{i}]", query.Language[i]);
+            if (!languages.Contains(code)) languages.Add(code);
+        }
+        var minLevel = query.MinLevel is null ? LanguageLevel.A1 : v.Slug<LanguageLevel>("minLevel", query.MinLevel);
+        if (query.MinLevel is not null && languages.Count == 0) v.Add("minLevel", "needs a language");
+        var citizenships = (query.Citizenship ?? []).Select((c, i) => v.Country(query.Citizenship!.Length == 1 ? "citizenship" : $"citizenship[{i}]", c)).Distinct().ToList();
+        var statuses = v.Slugs<ExpertStatus>("status", query.Status, maxCount: 8);
+        var from = v.IsoDate("availableFrom", query.AvailableFrom, required: false);
+        var to = v.IsoDate("availableTo", query.AvailableTo, required: false);
+        if ((query.AvailableFrom is null) != (query.AvailableTo is null))
+            v.Add(query.AvailableFrom is null ? "availableFrom" : "availableTo", "give both availableFrom and availableTo (the same day for one day)");
+        v.Period("availableTo", from, to);
+        v.Text("q", query.Q, MaxTextLength, required: false);
+
+        var sort = query.Sort?.Trim() ?? "-appliedAt";
+        var descending = sort.StartsWith('-');
+        if (!SortColumns.TryGetValue(sort.TrimStart('-', '+'), out var column))
+        {
+            v.Add("sort", $"must be one of {string.Join(", ", SortColumns.Keys)}, optionally prefixed with '-' for descending");
+            column = "applied_at";
+        }
+        var paging = Paging.From(query.Page, query.PageSize, v);
+        if (!v.IsValid) return (null, v);
+
+        return (new SearchCriteria(
+            roles, Search.TextQuery.AllOf(query.Skill), languages, minLevel, citizenships, statuses, query.Overdue == true,
+            from == default ? null : from, to == default ? null : to, Search.TextQuery.AllOf(query.Q), column, descending, paging), v);
+    }
+
+    public static async Task<Page<ExpertListItem>> RunAsync(NpgsqlConnection connection, SearchCriteria c, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        var where = new List<string>();
+        void Filter(string sql, params NpgsqlParameter[] parameters)
+        {
+            where.Add(sql);
+            command.Parameters.AddRange(parameters);
+        }
+
+        if (c.Statuses.Count > 0) Filter("status = any(@statuses)", Text("statuses", c.Statuses.Select(Slug.Of)));
+        if (c.OverdueOnly) Filter("status = 'applied' and acknowledgement_due < @now", new NpgsqlParameter("now", now.ToUniversalTime()));
+        if (c.Roles.Count > 0) Filter("roles && @roles", Text("roles", c.Roles.Select(Slug.Of)));
+        if (c.SkillQuery is { } skill) Filter("skill_text @@ to_tsquery('english', @skill)", new NpgsqlParameter("skill", skill));
+        if (c.Languages.Count > 0)
+            Filter("language_levels @> @levels", Text("levels", c.Languages.Select(l => ExpertSearchTable.LevelKey(l, c.MinLevel))));
+        if (c.Citizenships.Count > 0) Filter("citizenship = any(@citizenships)", Text("citizenships", c.Citizenships));
+        if (c.AvailableFrom is { } from && c.AvailableTo is { } to)
+            Filter("available && daterange(@from, @to, '[]') and not blocked && daterange(@from, @to, '[]')",
+                new NpgsqlParameter("from", from), new NpgsqlParameter("to", to));
+        if (c.TextQuery is { } text) Filter("search_text @@ to_tsquery('simple', @q)", new NpgsqlParameter("q", text));
+
+        var sql = new StringBuilder($"""
+            select id, version, status, name, email, citizenship, organisation, roles, languages, years, applied_at, acknowledgement_due,
+                   count(*) over () as total
+            from public.{ExpertSearchTable.Name}
+            """);
+        if (where.Count > 0) sql.Append(" where ").AppendJoin(" and ", where);
+        sql.Append($" order by {c.SortColumn} {(c.Descending ? "desc" : "asc")}, id limit @limit offset @offset");
+        command.Parameters.Add(new NpgsqlParameter("limit", c.Paging.PageSize));
+        command.Parameters.Add(new NpgsqlParameter("offset", c.Paging.Skip));
+        command.CommandText = sql.ToString();
+
+        var items = new List<ExpertListItem>(c.Paging.PageSize);
+        long total = 0;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                if (!Slug.TryParse<ExpertStatus>(reader.GetString(2), out var status))
+                    throw new InvalidOperationException($"Unknown status '{reader.GetString(2)}' in {ExpertSearchTable.Name}.");
+                var due = reader.GetFieldValue<DateTimeOffset>(11);
+                items.Add(new ExpertListItem(
+                    reader.GetGuid(0),
+                    reader.GetInt64(1),
+                    status,
+                    NullIfErased(reader.GetString(3)),
+                    NullIfErased(reader.GetString(4)),
+                    reader.GetString(5),
+                    NullIfErased(reader.GetString(6)),
+                    ParseRoles(reader.GetFieldValue<string[]>(7)),
+                    ParseLanguages(reader.GetString(8)),
+                    reader.GetInt32(9),
+                    reader.GetFieldValue<DateTimeOffset>(10),
+                    due,
+                    status == ExpertStatus.Applied && now > due));
+                total = reader.GetInt64(12);
+            }
+        }
+
+        // A page past the end has no rows to carry the total; count it then.
+        if (items.Count == 0 && c.Paging.Page > 1)
+        {
+            command.Parameters.RemoveAt("limit");
+            command.Parameters.RemoveAt("offset");
+            command.CommandText = $"select count(*) from public.{ExpertSearchTable.Name}" + (where.Count > 0 ? " where " + string.Join(" and ", where) : "");
+            total = Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return new Page<ExpertListItem>(items, total);
+    }
+
+    internal static NpgsqlParameter Text(string name, IEnumerable<string> values) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };
+
+    internal static IReadOnlyList<EcsfRole> ParseRoles(IEnumerable<string> slugs) =>
+        [.. slugs.Select(s => Slug.TryParse<EcsfRole>(s, out var role) ? role : (EcsfRole?)null).OfType<EcsfRole>()];
+
+    internal static IReadOnlyList<SpokenLanguage> ParseLanguages(string json) =>
+        [.. (JsonSerializer.Deserialize<Dictionary<string, int>>(json) ?? []).Select(p => new SpokenLanguage(p.Key, (LanguageLevel)p.Value))];
+
+    private static string? NullIfErased(string value) => value.Length == 0 ? null : value;
+}
