@@ -46,7 +46,7 @@ public static class ExpertsModule
     {
         options.Projections.Add<ExpertProjection>(ProjectionLifecycle.Inline);
         options.Events.EnableSideEffectsOnInlineProjections = true;
-        options.Storage.ExtendedSchemaObjects.Add(ExpertSearchTable.Definition());
+        options.Storage.ExtendedSchemaObjects.AddRange(ExpertSearchTable.Definitions());
         PersonalData.RegisterWith(options);
     }
 

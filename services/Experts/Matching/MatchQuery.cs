@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using EuCyberNet.Contracts.Vocabularies;
 using EuCyberNet.Experts.Search;
@@ -26,7 +25,7 @@ public sealed record MatchItem(Guid ExpertId, string Name, string Citizenship, d
 /// <summary>
 /// Ranks candidates in PostgreSQL. Hard filters (what makes someone a candidate): accepted (so not
 /// suspended), consent to data processing, one of the roles (declared or trained for), at least
-/// one skill term, one of the languages at B1 or better, and available in the period: an
+/// one skill term (stemmed English words), one of the languages at B1 or better, and available in the period: an
 /// availability window overlaps it and no confirmed, started or extended deployment does. The rest
 /// only ranks. The ranking expression is generated from <see cref="MatchScoring"/>'s weights.
 /// </summary>
@@ -78,8 +77,6 @@ public static class MatchQuery
         if (hasTerms)
         {
             p.Add(ExpertSearch.Text("terms", c.SkillTerms));
-            p.Add(ExpertSearch.Text("queries", c.SkillTerms.Select(TextQuery.Prefix)));
-            p.Add(new NpgsqlParameter("anyterm", string.Join(" | ", c.SkillTerms.Select(TextQuery.Prefix))));
         }
         if (c.Languages.Count > 0)
         {
@@ -97,37 +94,25 @@ public static class MatchQuery
 
         var where = new List<string> { "e.status = 'accepted'", "e.consent_processing" };
         if (hasRoles) where.Add("e.match_roles && @roles");
-        if (hasTerms) where.Add("e.skill_text @@ to_tsquery('english', @anyterm)");
+        if (hasTerms) where.Add("e.skill_lexemes && (select lexemes from tl)");
         if (c.Languages.Count > 0) where.Add("e.language_levels && @langmin");
         if (hasPeriod) where.Add("e.available && daterange(@from, @to, '[]') and not e.blocked && daterange(@from, @to, '[]')");
 
-        var matchedTerms = hasTerms
-            ? "array(select (@terms::text[])[i] from generate_subscripts(tq.queries, 1) i where e.skill_text @@ tq.queries[i])"
-            : "'{}'::text[]";
-        var covered = hasPeriod
-            ? """(select coalesce(sum(greatest(0, least(w."to", @to) - greatest(w."from", @from) + 1) * w.percent), 0) from jsonb_to_recordset(e.windows) as w("from" date, "to" date, percent int))::float8"""
-            : "0::float8";
-        var relevantTrainings = hasRoles
-            ? "(select count(*) from jsonb_array_elements(e.trainings) t where t ?| @roles)::int"
-            : "jsonb_array_length(e.trainings)";
-        var countryDone = c.Country is null ? "false" : "e.countries_done @> array[@country]::text[]";
-
-        var sql = new StringBuilder();
-        sql.Append(hasTerms ? "with tq as (select array(select to_tsquery('english', q) from unnest(@queries::text[]) q) as queries) " : "");
-        sql.Append($"""
-            select e.id, e.name, e.citizenship, e.years, e.roles, e.trained_roles, m.matched_terms, e.languages, m.covered,
-                   e.rating_avg, e.rating_count, m.relevant_trainings, m.country_done, count(*) over () as total
-            from public.{ExpertSearchTable.Name} e
-            """);
-        if (hasTerms) sql.Append(" cross join tq");
-        sql.Append($"""
-             cross join lateral (select {matchedTerms} as matched_terms, {covered} as covered,
-                                        {relevantTrainings} as relevant_trainings, {countryDone} as country_done) m
-            where {string.Join(" and ", where)}
-            order by {ScoreSql(c)} desc, e.rating_count desc, e.years desc, e.id
-            limit @limit offset @offset
-            """);
-        command.CommandText = sql.ToString();
+        var sqlFacts = Facts(c);
+        // Every candidate is scored, in a narrow materialised list (id, score, tie-breakers) that is
+        // both ranked and counted; only the page's rows are read again for the words of the reasons.
+        command.CommandText = $"""
+            with {(hasTerms ? SkillTermsSql : "")}
+            candidates as materialized (
+                select e.id, {ScoreSql(c, sqlFacts)} as score, e.rating_count, e.years
+                from public.{ExpertSearchTable.Name} e
+                where {string.Join(" and ", where)}),
+            page as (select * from candidates order by score desc, rating_count desc, years desc, id limit @limit offset @offset)
+            select e.id, e.name, e.citizenship, e.years, e.roles, e.trained_roles, {sqlFacts.MatchedTerms}, e.languages, {sqlFacts.Covered},
+                   e.rating_avg, e.rating_count, {sqlFacts.RelevantTrainings}, {sqlFacts.CountryDone}, (select count(*) from candidates) as total
+            from page p join public.{ExpertSearchTable.Name} e on e.id = p.id
+            order by p.score desc, p.rating_count desc, p.years desc, p.id
+            """;
 
         var items = new List<MatchItem>(paging.PageSize);
         long total = 0;
@@ -164,28 +149,50 @@ public static class MatchQuery
         return new Page<MatchItem>(items, total);
     }
 
+    /// <summary>Each requested skill term with its English lexemes (<c>tq</c>), and all of them together (<c>tl</c>).</summary>
+    private const string SkillTermsSql = """
+        tq as (select t.term, t.i, tsvector_to_array(to_tsvector('english', t.term)) as lexemes from unnest(@terms::text[]) with ordinality as t(term, i)),
+        tl as (select coalesce(array_agg(x), '{}') as lexemes from tq, unnest(tq.lexemes) x),
+        """;
+
+    /// <summary>SQL for what scoring needs to know about a candidate row <c>e</c> (and <c>tq</c>, the skill terms).</summary>
+    internal sealed record FactSql(string MatchedTerms, string MatchedTermCount, string Covered, string RelevantTrainings, string CountryDone);
+
+    internal static FactSql Facts(MatchCriteria c) => new(
+        MatchedTerms: c.SkillTerms.Count > 0
+            ? "array(select tq.term from tq where cardinality(tq.lexemes) > 0 and e.skill_lexemes @> tq.lexemes order by tq.i)"
+            : "'{}'::text[]",
+        MatchedTermCount: c.SkillTerms.Count > 0 ? "(select count(*) from tq where cardinality(tq.lexemes) > 0 and e.skill_lexemes @> tq.lexemes)" : "0",
+        Covered: c.PeriodDays > 0
+            ? """(select coalesce(sum(greatest(0, least(w."to", @to) - greatest(w."from", @from) + 1) * w.percent), 0) from jsonb_to_recordset(e.windows) as w("from" date, "to" date, percent int))::float8"""
+            : "0::float8",
+        RelevantTrainings: c.Roles.Count > 0
+            ? "(select count(*) from jsonb_array_elements(e.trainings) t where t ?| @roles)::int"
+            : "jsonb_array_length(e.trainings)",
+        CountryDone: c.Country is null ? "false" : "e.countries_done @> array[@country]::text[]");
+
     /// <summary>The SQL twin of <see cref="MatchScoring.Score"/>, for ranking every candidate in the database.</summary>
-    internal static string ScoreSql(MatchCriteria c)
+    internal static string ScoreSql(MatchCriteria c, FactSql? facts = null)
     {
+        facts ??= Facts(c);
         var terms = new List<(double Weight, string Credit)>();
         if (c.Roles.Count > 0)
             terms.Add((MatchScoring.RoleWeight,
                 $"(case when e.roles && @roles then 1.0 when e.trained_roles && @roles then {Number(MatchScoring.TrainedRoleCredit)} else 0.0 end)"));
         if (c.SkillTerms.Count > 0)
-            terms.Add((MatchScoring.SkillsWeight, $"(cardinality(m.matched_terms)::float8 / {c.SkillTerms.Count})"));
+            terms.Add((MatchScoring.SkillsWeight, $"({facts.MatchedTermCount}::float8 / {c.SkillTerms.Count})"));
         if (c.Languages.Count > 0)
         {
             var credit = string.Join(" ", Enum.GetValues<LanguageLevel>().Select(level => $"when {(int)level} then {Number(MatchScoring.LanguageCredit(level))}"));
             terms.Add((MatchScoring.LanguagesWeight, $"(select avg(case (e.languages ->> l)::int {credit} else 0.0 end) from unnest(@langs::text[]) l)"));
         }
         if (c.PeriodDays > 0)
-            terms.Add((MatchScoring.AvailabilityWeight, $"least(1.0, m.covered / {Number(100.0 * c.PeriodDays)})"));
-        var full = MatchScoring.EvaluationsForFullConfidence;
+            terms.Add((MatchScoring.AvailabilityWeight, $"least(1.0, {facts.Covered} / {Number(100.0 * c.PeriodDays)})"));
         terms.Add((MatchScoring.EvaluationsWeight,
-            $"(case when e.rating_count = 0 then 0.0 else (e.rating_avg - 1) / 4 * least(e.rating_count, {full}) / {Number(full)} end)"));
-        terms.Add((MatchScoring.TrainingsWeight, $"(least(m.relevant_trainings, {MatchScoring.TrainingsForFullCredit}) / {Number(MatchScoring.TrainingsForFullCredit)})"));
+            "e.evaluation_credit"));
+        terms.Add((MatchScoring.TrainingsWeight, $"(least({facts.RelevantTrainings}, {MatchScoring.TrainingsForFullCredit}) / {Number(MatchScoring.TrainingsForFullCredit)})"));
         if (c.Country is not null)
-            terms.Add((MatchScoring.CountryWeight, "(case when m.country_done then 1.0 else 0.0 end)"));
+            terms.Add((MatchScoring.CountryWeight, $"(case when {facts.CountryDone} then 1.0 else 0.0 end)"));
         var possible = terms.Sum(t => t.Weight);
         return $"(({string.Join(" + ", terms.Select(t => $"{Number(t.Weight)} * {t.Credit}"))}) / {Number(possible)})";
     }

@@ -31,7 +31,7 @@ public static class Lifecycle
     {
         ExpertStatus.ProfileSubmitted when !expert.ConsentsToDataProcessing => new DomainError(
             "consent-required",
-            "Cannot accept an expert who has not consented to the processing of their data.",
+            $"Cannot accept while the resource is {Slug.Of(expert.Status)} without the expert's consent to the processing of their data.",
             Slug.Of(expert.Status)),
         ExpertStatus.ProfileSubmitted => Decision.Emit(new ExpertAccepted(
             expert.Status, expert.Citizenship, reason,

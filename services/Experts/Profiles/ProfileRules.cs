@@ -80,7 +80,7 @@ public static class ProfileRules
     public static (IReadOnlyList<Window>? Windows, Validator Validation) Validate(AvailabilityRequest? request)
     {
         var v = new Validator();
-        var windows = new List<Window>();
+        var windows = new List<(int Index, Window Window)>();
         if (request?.Windows is null) v.Add("windows", "is required (an empty list clears the availability)");
         else if (request.Windows.Count > MaxWindows) v.Add("windows", $"must have at most {MaxWindows} entries");
         else
@@ -93,13 +93,12 @@ public static class ProfileRules
                 v.Period($"windows[{i}].to", from, to);
                 var percent = v.Range($"windows[{i}].percent", input?.Percent, 1, 100);
                 if (from == default || to == default || to < from) continue;
-                var window = new Window(from, to, percent);
-                var clash = windows.FindIndex(w => w.Overlaps(from, to));
-                if (clash >= 0) v.Add($"windows[{i}]", $"overlaps windows[{clash}]");
-                windows.Add(window);
+                var clash = windows.FirstOrDefault(w => w.Window.Overlaps(from, to));
+                if (clash.Window is not null) v.Add($"windows[{i}]", $"overlaps windows[{clash.Index}]");
+                windows.Add((i, new Window(from, to, percent)));
             }
         }
-        return (v.IsValid ? [.. windows.OrderBy(w => w.From)] : null, v);
+        return (v.IsValid ? [.. windows.Select(w => w.Window).OrderBy(w => w.From)] : null, v);
     }
 
     /// <summary>

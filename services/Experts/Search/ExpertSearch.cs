@@ -102,47 +102,51 @@ public static class ExpertSearch
         if (!v.IsValid) return (null, v);
 
         return (new SearchCriteria(
-            roles, Search.TextQuery.AllOf(query.Skill), languages, minLevel, citizenships, statuses, query.Overdue == true,
+            roles, Search.TextQuery.Words(query.Skill), languages, minLevel, citizenships, statuses, query.Overdue == true,
             from == default ? null : from, to == default ? null : to, Search.TextQuery.AllOf(query.Q), column, descending, paging), v);
     }
 
+    /// <summary>
+    /// One page and the total, as two statements: the page follows an index in sort order and stops
+    /// after <c>pageSize</c> rows; the count is only run when the page does not already tell it.
+    /// (A <c>count(*) over ()</c> would materialise and sort every matching row instead.)
+    /// </summary>
     public static async Task<Page<ExpertListItem>> RunAsync(NpgsqlConnection connection, SearchCriteria c, DateTimeOffset now, CancellationToken ct)
     {
-        await using var command = connection.CreateCommand();
+        var parameters = new List<NpgsqlParameter>();
         var where = new List<string>();
-        void Filter(string sql, params NpgsqlParameter[] parameters)
+        void Filter(string sql, params NpgsqlParameter[] values)
         {
             where.Add(sql);
-            command.Parameters.AddRange(parameters);
+            parameters.AddRange(values);
         }
 
         if (c.Statuses.Count > 0) Filter("status = any(@statuses)", Text("statuses", c.Statuses.Select(Slug.Of)));
         if (c.OverdueOnly) Filter("status = 'applied' and acknowledgement_due < @now", new NpgsqlParameter("now", now.ToUniversalTime()));
         if (c.Roles.Count > 0) Filter("roles && @roles", Text("roles", c.Roles.Select(Slug.Of)));
-        if (c.SkillQuery is { } skill) Filter("skill_text @@ to_tsquery('english', @skill)", new NpgsqlParameter("skill", skill));
+        if (c.SkillQuery is { } skill) Filter("skill_lexemes @> tsvector_to_array(to_tsvector('english', @skill))", new NpgsqlParameter("skill", skill));
         if (c.Languages.Count > 0)
             Filter("language_levels @> @levels", Text("levels", c.Languages.Select(l => ExpertSearchTable.LevelKey(l, c.MinLevel))));
         if (c.Citizenships.Count > 0) Filter("citizenship = any(@citizenships)", Text("citizenships", c.Citizenships));
         if (c.AvailableFrom is { } from && c.AvailableTo is { } to)
             Filter("available && daterange(@from, @to, '[]') and not blocked && daterange(@from, @to, '[]')",
                 new NpgsqlParameter("from", from), new NpgsqlParameter("to", to));
-        if (c.TextQuery is { } text) Filter("search_text @@ to_tsquery('simple', @q)", new NpgsqlParameter("q", text));
-
-        var sql = new StringBuilder($"""
-            select id, version, status, name, email, citizenship, organisation, roles, languages, years, applied_at, acknowledgement_due,
-                   count(*) over () as total
-            from public.{ExpertSearchTable.Name}
-            """);
-        if (where.Count > 0) sql.Append(" where ").AppendJoin(" and ", where);
-        sql.Append($" order by {c.SortColumn} {(c.Descending ? "desc" : "asc")}, id limit @limit offset @offset");
-        command.Parameters.Add(new NpgsqlParameter("limit", c.Paging.PageSize));
-        command.Parameters.Add(new NpgsqlParameter("offset", c.Paging.Skip));
-        command.CommandText = sql.ToString();
+        if (c.TextQuery is { } text)
+            Filter($"id in (select id from public.{ExpertSearchTable.TextName} where search_text @@ to_tsquery('simple', @q))", new NpgsqlParameter("q", text));
+        var whereSql = where.Count == 0 ? "" : " where " + string.Join(" and ", where);
 
         var items = new List<ExpertListItem>(c.Paging.PageSize);
-        long total = 0;
-        await using (var reader = await command.ExecuteReaderAsync(ct))
+        await using (var page = connection.CreateCommand())
         {
+            page.CommandText = $"""
+                select id, version, status, name, email, citizenship, organisation, roles, languages, years, applied_at, acknowledgement_due
+                from public.{ExpertSearchTable.Name}{whereSql}
+                order by {c.SortColumn} {(c.Descending ? "desc" : "asc")}, id limit @limit offset @offset
+                """;
+            foreach (var parameter in parameters) page.Parameters.Add(parameter.Clone());
+            page.Parameters.Add(new NpgsqlParameter("limit", c.Paging.PageSize));
+            page.Parameters.Add(new NpgsqlParameter("offset", c.Paging.Skip));
+            await using var reader = await page.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 if (!Slug.TryParse<ExpertStatus>(reader.GetString(2), out var status))
@@ -162,18 +166,16 @@ public static class ExpertSearch
                     reader.GetFieldValue<DateTimeOffset>(10),
                     due,
                     status == ExpertStatus.Applied && now > due));
-                total = reader.GetInt64(12);
             }
         }
 
-        // A page past the end has no rows to carry the total; count it then.
-        if (items.Count == 0 && c.Paging.Page > 1)
-        {
-            command.Parameters.RemoveAt("limit");
-            command.Parameters.RemoveAt("offset");
-            command.CommandText = $"select count(*) from public.{ExpertSearchTable.Name}" + (where.Count > 0 ? " where " + string.Join(" and ", where) : "");
-            total = Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-        }
+        // A partial page that is not empty ends the list: its last row says how many there are.
+        if (items.Count is > 0 && items.Count < c.Paging.PageSize) return new Page<ExpertListItem>(items, c.Paging.Skip + items.Count);
+        if (items.Count == 0 && c.Paging.Page == 1) return new Page<ExpertListItem>(items, 0);
+        await using var count = connection.CreateCommand();
+        count.CommandText = $"select count(*) from public.{ExpertSearchTable.Name}{whereSql}";
+        foreach (var parameter in parameters) count.Parameters.Add(parameter);
+        var total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         return new Page<ExpertListItem>(items, total);
     }
 

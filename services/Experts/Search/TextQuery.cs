@@ -30,6 +30,13 @@ public static class TextQuery
         return terms;
     }
 
+    /// <summary>The words, space-separated, for <c>to_tsvector</c> (stemmed, whole words); null when there are none.</summary>
+    public static string? Words(string? text)
+    {
+        var terms = Terms(text);
+        return terms.Count == 0 ? null : string.Join(' ', terms);
+    }
+
     /// <summary>One prefix term for <c>to_tsquery</c>.</summary>
     public static string Prefix(string term) => term + ":*";
 
