@@ -11,6 +11,7 @@ using EuCyberNet.ServiceDefaults.Messaging;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
 
 namespace EuCyberNet.Experts;
 
@@ -24,6 +25,7 @@ public static class ExpertsModule
             .PublishIntegrationEvents<ExpertsIntegrationEvents>();
         builder.AddMessaging(ServiceName, bus => bus.AddEngagementConsumers());
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(_ => new ExpertsReadSide(NpgsqlDataSource.Create(builder.Configuration.GetConnectionString("expertsdb")!)));
         builder.Services.AddRateLimiter(limiter =>
         {
             var perMinute = builder.Configuration.GetValue("Experts:Applications:PermitsPerMinute", 30);

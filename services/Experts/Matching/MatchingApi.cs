@@ -1,5 +1,5 @@
 using EuCyberNet.ServiceDefaults.Http;
-using Marten;
+using EuCyberNet.Experts.Search;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EuCyberNet.Experts.Matching;
@@ -15,10 +15,11 @@ public static class MatchingApi
     }
 
     private static async Task<Results<Ok<Page<MatchItem>>, ValidationProblem>> Match(
-        [AsParameters] MatchRequest request, IQuerySession session, CancellationToken ct)
+        [AsParameters] MatchRequest request, ExpertsReadSide readSide, CancellationToken ct)
     {
         var (criteria, paging, validation) = MatchQuery.Validate(request);
         if (criteria is null) return validation.ToProblem();
-        return TypedResults.Ok(await MatchQuery.RunAsync(session.Connection, criteria, paging, ct));
+        await using var connection = await readSide.OpenAsync(ct);
+        return TypedResults.Ok(await MatchQuery.RunAsync(connection, criteria, paging, ct));
     }
 }

@@ -131,15 +131,21 @@ public static class ExpertSearch
         if (c.AvailableFrom is { } from && c.AvailableTo is { } to)
             Filter("available && daterange(@from, @to, '[]') and not blocked && daterange(@from, @to, '[]')",
                 new NpgsqlParameter("from", from), new NpgsqlParameter("to", to));
+        // Words are selective: find them first (a materialised list of ids), so the planner does not
+        // walk the sort order probing the text of every expert.
+        var withSql = "";
         if (c.TextQuery is { } text)
-            Filter($"id in (select id from public.{ExpertSearchTable.TextName} where search_text @@ to_tsquery('simple', @q))", new NpgsqlParameter("q", text));
+        {
+            withSql = $"with words as materialized (select id from public.{ExpertSearchTable.TextName} where search_text @@ to_tsquery('simple', @q)) ";
+            Filter("id in (select id from words)", new NpgsqlParameter("q", text));
+        }
         var whereSql = where.Count == 0 ? "" : " where " + string.Join(" and ", where);
 
         var items = new List<ExpertListItem>(c.Paging.PageSize);
         await using (var page = connection.CreateCommand())
         {
             page.CommandText = $"""
-                select id, version, status, name, email, citizenship, organisation, roles, languages, years, applied_at, acknowledgement_due
+                {withSql}select id, version, status, name, email, citizenship, organisation, roles, languages, years, applied_at, acknowledgement_due
                 from public.{ExpertSearchTable.Name}{whereSql}
                 order by {c.SortColumn} {(c.Descending ? "desc" : "asc")}, id limit @limit offset @offset
                 """;
@@ -173,7 +179,7 @@ public static class ExpertSearch
         if (items.Count is > 0 && items.Count < c.Paging.PageSize) return new Page<ExpertListItem>(items, c.Paging.Skip + items.Count);
         if (items.Count == 0 && c.Paging.Page == 1) return new Page<ExpertListItem>(items, 0);
         await using var count = connection.CreateCommand();
-        count.CommandText = $"select count(*) from public.{ExpertSearchTable.Name}{whereSql}";
+        count.CommandText = $"{withSql}select count(*) from public.{ExpertSearchTable.Name}{whereSql}";
         foreach (var parameter in parameters) count.Parameters.Add(parameter);
         var total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         return new Page<ExpertListItem>(items, total);

@@ -108,6 +108,35 @@ public static class ExpertSearchTable
         operations.QueueSqlCommand(UpsertTextSql, expert.Id, FreeText(expert));
     }
 
+    /// <summary>
+    /// Rewrites both tables from the stored snapshots, for when their shape or derivation changed
+    /// (they are derived data). Writes in batches; returns the number of experts.
+    /// </summary>
+    public static async Task<int> RebuildAsync(IDocumentStore store, CancellationToken ct = default)
+    {
+        const int batch = 500;
+        var count = 0;
+        await using var reader = store.QuerySession();
+        var writer = store.LightweightSession();
+        try
+        {
+            await foreach (var expert in reader.Query<Expert>().ToAsyncEnumerable(ct))
+            {
+                Upsert(writer, expert);
+                if (++count % batch != 0) continue;
+                await writer.SaveChangesAsync(ct);
+                await writer.DisposeAsync();
+                writer = store.LightweightSession();
+            }
+            await writer.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            await writer.DisposeAsync();
+        }
+        return count;
+    }
+
     internal static object[] Values(Expert e)
     {
         var profile = e.Profile;

@@ -1,5 +1,4 @@
 using EuCyberNet.ServiceDefaults.Http;
-using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EuCyberNet.Experts.Search;
@@ -15,10 +14,11 @@ public static class SearchApi
     }
 
     private static async Task<Results<Ok<Page<ExpertListItem>>, ValidationProblem>> Search(
-        [AsParameters] SearchQuery query, IQuerySession session, TimeProvider clock, CancellationToken ct)
+        [AsParameters] SearchQuery query, ExpertsReadSide readSide, TimeProvider clock, CancellationToken ct)
     {
         var (criteria, validation) = ExpertSearch.Validate(query);
         if (criteria is null) return validation.ToProblem();
-        return TypedResults.Ok(await ExpertSearch.RunAsync(session.Connection, criteria, clock.GetUtcNow(), ct));
+        await using var connection = await readSide.OpenAsync(ct);
+        return TypedResults.Ok(await ExpertSearch.RunAsync(connection, criteria, clock.GetUtcNow(), ct));
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using EuCyberNet.Contracts.Projects.V1;
 using EuCyberNet.Contracts.Vocabularies;
+using EuCyberNet.Experts.Search;
 using EuCyberNet.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -145,6 +146,20 @@ public sealed class SearchTests(SearchFixture fixture) : IClassFixture<SearchFix
         Assert.Equal(["cyber-threat-intelligence-specialist"], item.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         Assert.Contains(item.GetProperty("languages").EnumerateArray(), l => l.GetProperty("code").GetString() == "sv" && l.GetProperty("level").GetString() == "native");
         Assert.False(item.GetProperty("overdue").GetBoolean());
+    }
+
+    [Fact]
+    public async Task The_search_tables_are_derived_data_that_can_be_rebuilt_from_the_snapshots()
+    {
+        var before = await Search("?sort=name");
+        await fixture.App.ScalarAsync<int>("with s as (delete from experts_search returning 1), t as (delete from experts_text returning 1) select 0");
+        Assert.Equal(0, (await Search("")).GetProperty("total").GetInt64());
+
+        var rebuilt = await ExpertSearchTable.RebuildAsync(fixture.App.Host.Services.GetRequiredService<Marten.IDocumentStore>());
+
+        Assert.Equal(6, rebuilt);
+        Assert.Equal(before.ToString(), (await Search("?sort=name")).ToString());
+        Assert.Equal(["Jan", "Petra"], await Names("?q=novak"));
     }
 
     [Fact]
