@@ -73,7 +73,8 @@ public static class ExpertSearch
     {
         var v = new Validator();
         var roles = v.Slugs<EcsfRole>("role", query.Role, maxCount: 12);
-        v.Text("skill", query.Skill, MaxTextLength, required: false);
+        if (v.Text("skill", query.Skill, MaxTextLength, required: false).Length > 0 && Search.TextQuery.Terms(query.Skill).Count == 0)
+            v.Add("skill", "has no words to match");
         var languages = new List<string>();
         for (var i = 0; i < (query.Language?.Length ?? 0); i++)
         {
@@ -89,7 +90,8 @@ public static class ExpertSearch
         if ((query.AvailableFrom is null) != (query.AvailableTo is null))
             v.Add(query.AvailableFrom is null ? "availableFrom" : "availableTo", "give both availableFrom and availableTo (the same day for one day)");
         v.Period("availableTo", from, to);
-        v.Text("q", query.Q, MaxTextLength, required: false);
+        if (v.Text("q", query.Q, MaxTextLength, required: false).Length > 0 && Search.TextQuery.Terms(query.Q).Count == 0)
+            v.Add("q", "has no words to search for");
 
         var sort = query.Sort?.Trim() ?? "-appliedAt";
         var descending = sort.StartsWith('-');

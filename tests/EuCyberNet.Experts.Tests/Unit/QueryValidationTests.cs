@@ -70,10 +70,10 @@ public sealed class QueryValidationTests
     public void A_bad_search_lists_every_bad_parameter()
     {
         var (criteria, validation) = ExpertSearch.Validate(new SearchQuery(
-            ["hacker"], null, null, "d1", ["US1"], ["hired"], null, "2027-03-01", null, new string('q', 201), "salary", 0, 201));
+            ["hacker"], "--", null, "d1", ["US1"], ["hired"], null, "2027-03-01", null, new string('q', 201), "salary", 0, 201));
 
         Assert.Null(criteria);
-        Assert.Equal(["availableTo", "citizenship", "minLevel", "page", "pageSize", "q", "role[0]", "sort", "status[0]"],
+        Assert.Equal(["availableTo", "citizenship", "minLevel", "page", "pageSize", "q", "role[0]", "skill", "sort", "status[0]"],
             validation.Errors.Keys.Order(StringComparer.Ordinal));
     }
 
