@@ -60,11 +60,14 @@ await using var host = Host(connectionString, signingKey, virtualHost);
 if (virtualHost is not null) await host.WaitUntilHealthyAsync();
 var client = host.CreateClient(Roles.Coordinator, "benchmark");
 
+var cpu = new CpuMeter(connectionString, database);
+var load = File.Exists("/proc/loadavg") ? string.Join(' ', (await File.ReadAllTextAsync("/proc/loadavg")).Split(' ')[..3]) : "unknown";
+Console.WriteLine($"Load average (1, 5, 15 min): {load}");
 var results = new List<Result>();
 foreach (var query in Queries.All(options.Seed))
-    results.Add(await MeasureAsync(client, host, query, options));
+    results.Add(await MeasureAsync(client, host, query, options, cpu));
 
-var report = Report(options, results);
+var report = Report(options, results, load);
 Console.WriteLine(report);
 if (options.Out is { } path) await File.AppendAllTextAsync(path, report);
 return 0;
@@ -169,7 +172,7 @@ static async Task<long> ScalarAsync(string connectionString, string sql)
     return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
 }
 
-static async Task<Result> MeasureAsync(HttpClient client, ServiceHost<ExpertsService> host, Query query, BenchmarkOptions options)
+static async Task<Result> MeasureAsync(HttpClient client, ServiceHost<ExpertsService> host, Query query, BenchmarkOptions options, CpuMeter cpu)
 {
     long totalRows = 0;
     async Task<double> Once()
@@ -187,9 +190,13 @@ static async Task<Result> MeasureAsync(HttpClient client, ServiceHost<ExpertsSer
     for (var i = 0; i < options.Warmup; i++) await Once();
     totalRows = 0;
     var latencies = new double[options.Iterations];
+    var cpuBefore = await cpu.SnapshotAsync();
     var wall = Stopwatch.StartNew();
     for (var i = 0; i < options.Iterations; i++) latencies[i] = await Once();
     var sequentialSeconds = wall.Elapsed.TotalSeconds;
+    var cpuAfter = await cpu.SnapshotAsync();
+    var serviceCpu = (cpuAfter.Service - cpuBefore.Service).TotalMilliseconds / options.Iterations;
+    var databaseCpu = (cpuAfter.Database - cpuBefore.Database).TotalMilliseconds / options.Iterations;
     var averageTotal = totalRows / (double)options.Iterations;
 
     // Four clients at once, a bounded number of queries each.
@@ -210,26 +217,29 @@ static async Task<Result> MeasureAsync(HttpClient client, ServiceHost<ExpertsSer
 
     Array.Sort(latencies);
     var result = new Result(query.Name, Percentile(latencies, 0.50), Percentile(latencies, 0.90), Percentile(latencies, 0.99), latencies[^1],
-        options.Iterations / sequentialSeconds, concurrentQps, averageTotal);
-    Console.WriteLine($"  {result.Name,-48} p50 {result.P50,7:N1} ms  p99 {result.P99,7:N1} ms  {result.Sequential,6:N0} q/s  (4 clients {result.Concurrent,6:N0} q/s)  matches ~{result.AverageTotal:N0}");
+        options.Iterations / sequentialSeconds, concurrentQps, averageTotal, serviceCpu, databaseCpu);
+    Console.WriteLine($"  {result.Name,-48} p50 {result.P50,7:N1} ms  p99 {result.P99,7:N1} ms  {result.Sequential,6:N0} q/s  (4 clients {result.Concurrent,6:N0} q/s)  " +
+                      $"CPU {result.ServiceCpu:N1} + {result.DatabaseCpu:N1} ms  matches ~{result.AverageTotal:N0}");
     return result;
 }
 
 static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
-static string Report(BenchmarkOptions options, List<Result> results)
+static string Report(BenchmarkOptions options, List<Result> results, string load)
 {
     var text = new StringBuilder();
     text.AppendLine(CultureInfo.InvariantCulture, $"\n## {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC — {options.Experts:N0} experts, {options.Iterations} iterations after {options.Warmup} warm-up\n");
-    text.AppendLine("| query | p50 ms | p90 ms | p99 ms | max ms | q/s (1 client) | q/s (4 clients) | matching experts (avg total) |");
-    text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+    text.AppendLine(CultureInfo.InvariantCulture, $"Load average before: {load}\n");
+    text.AppendLine("| query | p50 ms | p90 ms | p99 ms | max ms | q/s (1 client) | q/s (4 clients) | CPU ms/query (service + PostgreSQL) | matching experts (avg total) |");
+    text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var r in results)
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"| {r.Name} | {r.P50:N1} | {r.P90:N1} | {r.P99:N1} | {r.Max:N1} | {r.Sequential:N0} | {r.Concurrent:N0} | {r.AverageTotal:N0} |");
+            $"| {r.Name} | {r.P50:N1} | {r.P90:N1} | {r.P99:N1} | {r.Max:N1} | {r.Sequential:N0} | {r.Concurrent:N0} | {r.ServiceCpu:N1} + {r.DatabaseCpu:N1} | {r.AverageTotal:N0} |");
     return text.ToString();
 }
 
-internal sealed record Result(string Name, double P50, double P90, double P99, double Max, double Sequential, double Concurrent, double AverageTotal);
+internal sealed record Result(string Name, double P50, double P90, double P99, double Max, double Sequential, double Concurrent, double AverageTotal,
+    double ServiceCpu, double DatabaseCpu);
 
 internal sealed record BenchmarkOptions(int Experts, int Iterations, int Warmup, string? Database, bool Reuse, string? Out, int Seed)
 {

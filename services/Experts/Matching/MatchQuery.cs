@@ -80,7 +80,7 @@ public static class MatchQuery
         }
         if (c.Languages.Count > 0)
         {
-            p.Add(ExpertSearch.Text("langs", c.Languages));
+            for (var i = 0; i < c.Languages.Count; i++) p.Add(new NpgsqlParameter($"lang{i}", c.Languages[i]));
             p.Add(ExpertSearch.Text("langmin", c.Languages.Select(l => ExpertSearchTable.LevelKey(l, MatchScoring.MinimumLanguageLevel))));
         }
         if (c.Country is { } country) p.Add(new NpgsqlParameter("country", country));
@@ -162,12 +162,16 @@ public static class MatchQuery
         MatchedTerms: c.SkillTerms.Count > 0
             ? "array(select tq.term from tq where cardinality(tq.lexemes) > 0 and e.skill_lexemes @> tq.lexemes order by tq.i)"
             : "'{}'::text[]",
-        MatchedTermCount: c.SkillTerms.Count > 0 ? "(select count(*) from tq where cardinality(tq.lexemes) > 0 and e.skill_lexemes @> tq.lexemes)" : "0",
+        // One containment test per term against its lexemes, which PostgreSQL computes once (an
+        // uncorrelated scalar subquery): no subquery runs per candidate.
+        MatchedTermCount: c.SkillTerms.Count == 0 ? "0" : "(" + string.Join(" + ", Enumerable.Range(1, c.SkillTerms.Count).Select(i =>
+            $"(case when cardinality((select lexemes from tq where i = {i})) > 0 and e.skill_lexemes @> (select lexemes from tq where i = {i}) then 1 else 0 end)")) + ")",
         Covered: c.PeriodDays > 0
             ? """(select coalesce(sum(greatest(0, least(w."to", @to) - greatest(w."from", @from) + 1) * w.percent), 0) from jsonb_to_recordset(e.windows) as w("from" date, "to" date, percent int))::float8"""
             : "0::float8",
+        // Most experts have no training for the roles asked: the cheap array test spares them the subquery.
         RelevantTrainings: c.Roles.Count > 0
-            ? "(select count(*) from jsonb_array_elements(e.trainings) t where t ?| @roles)::int"
+            ? "(case when e.trained_roles && @roles then (select count(*) from jsonb_array_elements(e.trainings) t where t ?| @roles)::int else 0 end)"
             : "jsonb_array_length(e.trainings)",
         CountryDone: c.Country is null ? "false" : "e.countries_done @> array[@country]::text[]");
 
@@ -184,7 +188,8 @@ public static class MatchQuery
         if (c.Languages.Count > 0)
         {
             var credit = string.Join(" ", Enum.GetValues<LanguageLevel>().Select(level => $"when {(int)level} then {Number(MatchScoring.LanguageCredit(level))}"));
-            terms.Add((MatchScoring.LanguagesWeight, $"(select avg(case (e.languages ->> l)::int {credit} else 0.0 end) from unnest(@langs::text[]) l)"));
+            var perLanguage = c.Languages.Select((_, i) => $"(case (e.languages ->> @lang{i})::int {credit} else 0.0 end)");
+            terms.Add((MatchScoring.LanguagesWeight, $"(({string.Join(" + ", perLanguage)}) / {c.Languages.Count}.0)"));
         }
         if (c.PeriodDays > 0)
             terms.Add((MatchScoring.AvailabilityWeight, $"least(1.0, {facts.Covered} / {Number(100.0 * c.PeriodDays)})"));
