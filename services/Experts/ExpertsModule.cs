@@ -25,7 +25,11 @@ public static class ExpertsModule
             .PublishIntegrationEvents<ExpertsIntegrationEvents>();
         builder.AddMessaging(ServiceName, bus => bus.AddEngagementConsumers());
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ => new ExpertsReadSide(NpgsqlDataSource.Create(builder.Configuration.GetConnectionString("expertsdb")!)));
+        builder.Services.AddSingleton(_ => new ExpertsReadSide(NpgsqlDataSource.Create(
+            // A few query shapes over and over: prepared (no re-parsing), but planned for each
+            // request's values (a generic plan cannot know how selective a role or a word is), and
+            // never JIT-compiled (compiling costs more than these queries run).
+            new NpgsqlConnectionStringBuilder(builder.Configuration.GetConnectionString("expertsdb")) { MaxAutoPrepare = 64, AutoPrepareMinUsages = 3, Options = "-c plan_cache_mode=force_custom_plan -c jit=off" }.ConnectionString)));
         builder.Services.AddRateLimiter(limiter =>
         {
             var perMinute = builder.Configuration.GetValue("Experts:Applications:PermitsPerMinute", 30);

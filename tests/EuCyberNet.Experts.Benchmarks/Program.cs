@@ -12,11 +12,12 @@ using Npgsql;
 // Search and matching latency of the Experts service on a realistic pool in a real PostgreSQL.
 //
 //   dotnet run -c Release --project tests/EuCyberNet.Experts.Benchmarks -- [--experts 100000] [--iterations 300]
-//       [--warmup 30] [--database experts_bench] [--reuse] [--out results.md]
+//       [--warmup 30] [--database experts_bench] [--reuse | --rebuild-search] [--out results.md]
 //
 // PostgreSQL comes from EUCYBERNET_BENCH_POSTGRES or EUCYBERNET_TEST_POSTGRES (a superuser connection
 // string), else a throwaway local server is started. With --reuse an already seeded database of the
-// same size is measured again without seeding. RabbitMQ (EUCYBERNET_TEST_RABBITMQ) is optional.
+// same size is measured again without seeding; --rebuild-search also rebuilds its search tables
+// from the stored snapshots. RabbitMQ (EUCYBERNET_TEST_RABBITMQ) is optional.
 //
 // Method: the pool is written through the service's own event store (events, inline snapshot and
 // search row per expert, as the HTTP commands write them). The service then runs in this process
@@ -46,6 +47,17 @@ if (seeded != options.Experts)
     var (streams, events) = await SeedAsync(store, options.Experts, options.Seed);
     Console.WriteLine($"Seeded {streams:N0} experts ({events:N0} events) in {clock.Elapsed.TotalSeconds:N0} s " +
                       $"({streams / clock.Elapsed.TotalSeconds:N0} experts/s, {events / clock.Elapsed.TotalSeconds:N0} events/s, through Marten with the inline projections)");
+}
+
+else if (options.RebuildSearch)
+{
+    // The events and snapshots stay; the derived search tables are dropped, recreated by the service
+    // and refilled from the snapshots (after a change of their shape).
+    await ExecuteAsync(connectionString, "drop table if exists public.experts_search, public.experts_index, public.experts_cards, public.experts_text");
+    await using var rebuilding = Host(connectionString, signingKey, rabbitMq: null);
+    var clock = Stopwatch.StartNew();
+    var rebuilt = await EuCyberNet.Experts.Search.ExpertSearchTable.RebuildAsync(rebuilding.Services.GetRequiredService<IDocumentStore>());
+    Console.WriteLine($"Rebuilt the search tables of {rebuilt:N0} experts in {clock.Elapsed.TotalSeconds:N0} s");
 }
 
 // The seeded history counts as relayed: publishing 100,000 experts' events would compete with the queries
@@ -126,7 +138,7 @@ static async Task<int> SeededExpertsAsync(string admin, string database, string 
     }
     try
     {
-        return (int)await ScalarAsync(connectionString, "select count(*) from public.experts_search");
+        return (int)await ScalarAsync(connectionString, "select count(*) from public.mt_doc_expert");
     }
     catch (PostgresException)
     {
@@ -156,12 +168,23 @@ static async Task FastForwardRelayAsync(string connectionString)
     await command.ExecuteNonQueryAsync();
 }
 
+static async Task ExecuteAsync(string connectionString, string sql)
+{
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand(sql, connection);
+    await command.ExecuteNonQueryAsync();
+}
+
 static async Task AnalyzeAsync(string connectionString)
 {
     await using var connection = new NpgsqlConnection(connectionString);
     await connection.OpenAsync();
-    await using var command = new NpgsqlCommand("vacuum analyze public.experts_search", connection) { CommandTimeout = 600 };
-    await command.ExecuteNonQueryAsync();
+    foreach (var table in new[] { "public.experts_index", "public.experts_cards", "public.experts_text" })
+    {
+        await using var command = new NpgsqlCommand($"vacuum analyze {table}", connection) { CommandTimeout = 600 };
+        await command.ExecuteNonQueryAsync();
+    }
 }
 
 static async Task<long> ScalarAsync(string connectionString, string sql)
@@ -241,13 +264,13 @@ static string Report(BenchmarkOptions options, List<Result> results, string load
 internal sealed record Result(string Name, double P50, double P90, double P99, double Max, double Sequential, double Concurrent, double AverageTotal,
     double ServiceCpu, double DatabaseCpu);
 
-internal sealed record BenchmarkOptions(int Experts, int Iterations, int Warmup, string? Database, bool Reuse, string? Out, int Seed)
+internal sealed record BenchmarkOptions(int Experts, int Iterations, int Warmup, string? Database, bool Reuse, bool RebuildSearch, string? Out, int Seed)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         int Number(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         return new BenchmarkOptions(Number("--experts", 100_000), Number("--iterations", 300), Number("--warmup", 30),
-            Value("--database"), args.Contains("--reuse"), Value("--out"), Number("--seed", 2027));
+            Value("--database"), args.Contains("--reuse") || args.Contains("--rebuild-search"), args.Contains("--rebuild-search"), Value("--out"), Number("--seed", 2027));
     }
 }

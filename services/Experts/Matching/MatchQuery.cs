@@ -70,19 +70,16 @@ public static class MatchQuery
     {
         await using var command = connection.CreateCommand();
         var p = command.Parameters;
-        var hasRoles = c.Roles.Count > 0;
         var hasTerms = c.SkillTerms.Count > 0;
         var hasPeriod = c.PeriodDays > 0;
-        if (hasRoles) p.Add(ExpertSearch.Text("roles", c.Roles.Select(Slug.Of)));
-        if (hasTerms)
+        if (c.Roles.Count > 0)
         {
-            p.Add(ExpertSearch.Text("terms", c.SkillTerms));
+            p.Add(ExpertSearch.Smallints("roles", c.Roles.Select(Codes.Role)));
+            p.Add(new NpgsqlParameter("mask", Codes.Mask(c.Roles)));
         }
+        if (hasTerms) p.Add(ExpertSearch.Text("terms", c.SkillTerms));
         if (c.Languages.Count > 0)
-        {
-            for (var i = 0; i < c.Languages.Count; i++) p.Add(new NpgsqlParameter($"lang{i}", c.Languages[i]));
-            p.Add(ExpertSearch.Text("langmin", c.Languages.Select(l => ExpertSearchTable.LevelKey(l, MatchScoring.MinimumLanguageLevel))));
-        }
+            p.Add(ExpertSearch.Smallints("langmin", c.Languages.Select(l => Codes.LanguageLevel(l, MatchScoring.MinimumLanguageLevel))));
         if (c.Country is { } country) p.Add(new NpgsqlParameter("country", country));
         if (hasPeriod)
         {
@@ -92,25 +89,28 @@ public static class MatchQuery
         p.Add(new NpgsqlParameter("limit", paging.PageSize));
         p.Add(new NpgsqlParameter("offset", paging.Skip));
 
-        var where = new List<string> { "e.status = 'accepted'", "e.consent_processing" };
-        if (hasRoles) where.Add("e.match_roles && @roles");
-        if (hasTerms) where.Add("e.skill_lexemes && (select lexemes from tl)");
+        var where = new List<string> { "e.pool" };
+        if (c.Roles.Count > 0) where.Add("e.match_roles && @roles");
+        if (hasTerms) where.Add("e.skills && (select hashes from tl)");
         if (c.Languages.Count > 0) where.Add("e.language_levels && @langmin");
         if (hasPeriod) where.Add("e.available && daterange(@from, @to, '[]') and not e.blocked && daterange(@from, @to, '[]')");
 
-        var sqlFacts = Facts(c);
+        var facts = Facts(c);
         // Every candidate is scored, in a narrow materialised list (id, score, tie-breakers) that is
-        // both ranked and counted; only the page's rows are read again for the words of the reasons.
+        // both ranked and counted; only the page's rows are read again, with their cards, for the
+        // words of the reasons.
         command.CommandText = $"""
             with {(hasTerms ? SkillTermsSql : "")}
             candidates as materialized (
-                select e.id, {ScoreSql(c, sqlFacts)} as score, e.rating_count, e.years
-                from public.{ExpertSearchTable.Name} e
+                select e.id, {ScoreSql(c, facts)} as score, e.rating_count, e.years
+                from public.{ExpertSearchTable.IndexName} e
                 where {string.Join(" and ", where)}),
             page as (select * from candidates order by score desc, rating_count desc, years desc, id limit @limit offset @offset)
-            select e.id, e.name, e.citizenship, e.years, e.roles, e.trained_roles, {sqlFacts.MatchedTerms}, e.languages, {sqlFacts.Covered},
-                   e.rating_avg, e.rating_count, {sqlFacts.RelevantTrainings}, {sqlFacts.CountryDone}, (select count(*) from candidates) as total
-            from page p join public.{ExpertSearchTable.Name} e on e.id = p.id
+            select e.id, card.name, card.citizenship, card.years, card.roles, card.trained_roles, {facts.MatchedTerms}, card.languages, {facts.Covered},
+                   card.rating_avg, card.rating_count, {facts.RelevantTrainings}, {facts.CountryDone}, (select count(*) from candidates) as total
+            from page p
+            join public.{ExpertSearchTable.IndexName} e on e.id = p.id
+            join public.{ExpertSearchTable.CardName} card on card.id = p.id
             order by p.score desc, p.rating_count desc, p.years desc, p.id
             """;
 
@@ -120,7 +120,7 @@ public static class MatchQuery
         {
             while (await reader.ReadAsync(ct))
             {
-                var facts = new CandidateFacts(
+                var candidate = new CandidateFacts(
                     reader.GetGuid(0),
                     reader.GetString(1),
                     reader.GetString(2),
@@ -135,9 +135,9 @@ public static class MatchQuery
                     reader.GetInt32(11),
                     reader.GetBoolean(12));
                 total = reader.GetInt64(13);
-                var components = MatchScoring.Components(c, facts);
-                items.Add(new MatchItem(facts.ExpertId, facts.Name, facts.Citizenship, MatchScoring.Score(components),
-                    MatchScoring.Reasons(c, facts, components)));
+                var components = MatchScoring.Components(c, candidate);
+                items.Add(new MatchItem(candidate.ExpertId, candidate.Name, candidate.Citizenship, MatchScoring.Score(components),
+                    MatchScoring.Reasons(c, candidate, components)));
             }
         }
         if (items.Count == 0 && paging.Page > 1)
@@ -149,30 +149,34 @@ public static class MatchQuery
         return new Page<MatchItem>(items, total);
     }
 
-    /// <summary>Each requested skill term with its English lexemes (<c>tq</c>), and all of them together (<c>tl</c>).</summary>
-    private const string SkillTermsSql = """
-        tq as (select t.term, t.i, tsvector_to_array(to_tsvector('english', t.term)) as lexemes from unnest(@terms::text[]) with ordinality as t(term, i)),
-        tl as (select coalesce(array_agg(x), '{}') as lexemes from tq, unnest(tq.lexemes) x),
+    /// <summary>Each requested skill term with the hashes of its English lexemes (<c>tq</c>), and all of them together (<c>tl</c>).</summary>
+    private static readonly string SkillTermsSql = $"""
+        tq as (select t.term, t.i, {ExpertSearchTable.SkillHashesSql("t.term")} as hashes from unnest(@terms::text[]) with ordinality as t(term, i)),
+        tl as (select coalesce(array_agg(x), '{"{}"}') as hashes from tq, unnest(tq.hashes) x),
         """;
 
-    /// <summary>SQL for what scoring needs to know about a candidate row <c>e</c> (and <c>tq</c>, the skill terms).</summary>
+    /// <summary>SQL for what scoring needs to know about a candidate row <c>e</c> of the index table (and <c>tq</c>, the skill terms).</summary>
     internal sealed record FactSql(string MatchedTerms, string MatchedTermCount, string Covered, string RelevantTrainings, string CountryDone);
 
     internal static FactSql Facts(MatchCriteria c) => new(
         MatchedTerms: c.SkillTerms.Count > 0
-            ? "array(select tq.term from tq where cardinality(tq.lexemes) > 0 and e.skill_lexemes @> tq.lexemes order by tq.i)"
+            ? "array(select tq.term from tq where cardinality(tq.hashes) > 0 and e.skills @> tq.hashes order by tq.i)"
             : "'{}'::text[]",
-        // One containment test per term against its lexemes, which PostgreSQL computes once (an
+        // One containment test per term against its hashes, which PostgreSQL computes once (an
         // uncorrelated scalar subquery): no subquery runs per candidate.
         MatchedTermCount: c.SkillTerms.Count == 0 ? "0" : "(" + string.Join(" + ", Enumerable.Range(1, c.SkillTerms.Count).Select(i =>
-            $"(case when cardinality((select lexemes from tq where i = {i})) > 0 and e.skill_lexemes @> (select lexemes from tq where i = {i}) then 1 else 0 end)")) + ")",
+            $"(case when cardinality((select hashes from tq where i = {i})) > 0 and e.skills @> (select hashes from tq where i = {i}) then 1 else 0 end)")) + ")",
+        // Percent-days of the period covered by the windows. Almost everyone has at most three
+        // windows: those are summed as an expression (a missing window is null, so 0), the rest by a subquery.
         Covered: c.PeriodDays > 0
-            ? """(select coalesce(sum(greatest(0, least(w."to", @to) - greatest(w."from", @from) + 1) * w.percent), 0) from jsonb_to_recordset(e.windows) as w("from" date, "to" date, percent int))::float8"""
+            ? "(case when cardinality(e.window_from) <= 3 then " + string.Join(" + ", Enumerable.Range(1, 3).Select(k =>
+                  $"coalesce(greatest(0, least(e.window_to[{k}], @to) - greatest(e.window_from[{k}], @from) + 1) * e.window_percent[{k}], 0)")) +
+              " else (select sum(greatest(0, least(e.window_to[k], @to) - greatest(e.window_from[k], @from) + 1) * e.window_percent[k]) from generate_subscripts(e.window_from, 1) k) end)::float8"
             : "0::float8",
-        // Most experts have no training for the roles asked: the cheap array test spares them the subquery.
+        // Most experts have no training for the roles asked: the mask test spares them the subquery.
         RelevantTrainings: c.Roles.Count > 0
-            ? "(case when e.trained_roles && @roles then (select count(*) from jsonb_array_elements(e.trainings) t where t ?| @roles)::int else 0 end)"
-            : "jsonb_array_length(e.trainings)",
+            ? "(case when e.trained_mask & @mask <> 0 then (select count(*) from unnest(e.training_masks) m where m & @mask <> 0)::int else 0 end)"
+            : "cardinality(e.training_masks)",
         CountryDone: c.Country is null ? "false" : "e.countries_done @> array[@country]::text[]");
 
     /// <summary>The SQL twin of <see cref="MatchScoring.Score"/>, for ranking every candidate in the database.</summary>
@@ -182,19 +186,19 @@ public static class MatchQuery
         var terms = new List<(double Weight, string Credit)>();
         if (c.Roles.Count > 0)
             terms.Add((MatchScoring.RoleWeight,
-                $"(case when e.roles && @roles then 1.0 when e.trained_roles && @roles then {Number(MatchScoring.TrainedRoleCredit)} else 0.0 end)"));
+                $"(case when e.roles_mask & @mask <> 0 then 1.0 when e.trained_mask & @mask <> 0 then {Number(MatchScoring.TrainedRoleCredit)} else 0.0 end)"));
         if (c.SkillTerms.Count > 0)
             terms.Add((MatchScoring.SkillsWeight, $"({facts.MatchedTermCount}::float8 / {c.SkillTerms.Count})"));
         if (c.Languages.Count > 0)
         {
-            var credit = string.Join(" ", Enum.GetValues<LanguageLevel>().Select(level => $"when {(int)level} then {Number(MatchScoring.LanguageCredit(level))}"));
-            var perLanguage = c.Languages.Select((_, i) => $"(case (e.languages ->> @lang{i})::int {credit} else 0.0 end)");
+            // The level spoken is the highest whose code the row holds (it holds every level up to it).
+            var perLanguage = c.Languages.Select(code => "(case " + string.Join(" ", Enum.GetValues<LanguageLevel>().Reverse().Select(level =>
+                $"when e.language_levels @> '{{{Codes.LanguageLevel(code, level)}}}'::smallint[] then {Number(MatchScoring.LanguageCredit(level))}")) + " else 0.0 end)");
             terms.Add((MatchScoring.LanguagesWeight, $"(({string.Join(" + ", perLanguage)}) / {c.Languages.Count}.0)"));
         }
         if (c.PeriodDays > 0)
             terms.Add((MatchScoring.AvailabilityWeight, $"least(1.0, {facts.Covered} / {Number(100.0 * c.PeriodDays)})"));
-        terms.Add((MatchScoring.EvaluationsWeight,
-            "e.evaluation_credit"));
+        terms.Add((MatchScoring.EvaluationsWeight, "e.evaluation_credit"));
         terms.Add((MatchScoring.TrainingsWeight, $"(least({facts.RelevantTrainings}, {MatchScoring.TrainingsForFullCredit}) / {Number(MatchScoring.TrainingsForFullCredit)})"));
         if (c.Country is not null)
             terms.Add((MatchScoring.CountryWeight, $"(case when {facts.CountryDone} then 1.0 else 0.0 end)"));

@@ -109,9 +109,10 @@ public static class ExpertSearch
     }
 
     /// <summary>
-    /// One page and the total, as two statements: the page follows an index in sort order and stops
-    /// after <c>pageSize</c> rows; the count is only run when the page does not already tell it.
-    /// (A <c>count(*) over ()</c> would materialise and sort every matching row instead.)
+    /// One page and the total, as two statements on the narrow index table: the page follows an
+    /// index in sort order and stops after <c>pageSize</c> rows (then reads those rows' cards); the
+    /// count runs only when the page does not already tell it. (A <c>count(*) over ()</c> would
+    /// materialise and sort every matching row instead.)
     /// </summary>
     public static async Task<Page<ExpertListItem>> RunAsync(NpgsqlConnection connection, SearchCriteria c, DateTimeOffset now, CancellationToken ct)
     {
@@ -123,15 +124,17 @@ public static class ExpertSearch
             parameters.AddRange(values);
         }
 
-        if (c.Statuses.Count > 0) Filter("status = any(@statuses)", Text("statuses", c.Statuses.Select(Slug.Of)));
-        if (c.OverdueOnly) Filter("status = 'applied' and acknowledgement_due < @now", new NpgsqlParameter("now", now.ToUniversalTime()));
-        if (c.Roles.Count > 0) Filter("roles && @roles", Text("roles", c.Roles.Select(Slug.Of)));
-        if (c.SkillQuery is { } skill) Filter("skill_lexemes @> tsvector_to_array(to_tsvector('english', @skill))", new NpgsqlParameter("skill", skill));
+        if (c.Statuses.Count > 0) Filter("i.status = any(@statuses)", Text("statuses", c.Statuses.Select(Slug.Of)));
+        if (c.OverdueOnly) Filter("i.status = 'applied' and i.acknowledgement_due < @now", new NpgsqlParameter("now", now.ToUniversalTime()));
+        if (c.Roles.Count > 0) Filter("i.roles && @roles", Smallints("roles", c.Roles.Select(Codes.Role)));
+        if (c.SkillQuery is { } skill)
+            Filter($"cardinality({ExpertSearchTable.SkillHashesSql("@skill")}) > 0 and i.skills @> {ExpertSearchTable.SkillHashesSql("@skill")}",
+                new NpgsqlParameter("skill", skill));
         if (c.Languages.Count > 0)
-            Filter("language_levels @> @levels", Text("levels", c.Languages.Select(l => ExpertSearchTable.LevelKey(l, c.MinLevel))));
-        if (c.Citizenships.Count > 0) Filter("citizenship = any(@citizenships)", Text("citizenships", c.Citizenships));
+            Filter("i.language_levels @> @levels", Smallints("levels", c.Languages.Select(l => Codes.LanguageLevel(l, c.MinLevel))));
+        if (c.Citizenships.Count > 0) Filter("i.citizenship = any(@citizenships)", Text("citizenships", c.Citizenships));
         if (c.AvailableFrom is { } from && c.AvailableTo is { } to)
-            Filter("available && daterange(@from, @to, '[]') and not blocked && daterange(@from, @to, '[]')",
+            Filter("i.available && daterange(@from, @to, '[]') and not i.blocked && daterange(@from, @to, '[]')",
                 new NpgsqlParameter("from", from), new NpgsqlParameter("to", to));
         // Words are selective: find them first (a materialised list of ids), so the planner does not
         // walk the sort order probing the text of every expert.
@@ -139,17 +142,21 @@ public static class ExpertSearch
         if (c.TextQuery is { } text)
         {
             withSql = $"with words as materialized (select id from public.{ExpertSearchTable.TextName} where search_text @@ to_tsquery('simple', @q)) ";
-            Filter("id in (select id from words)", new NpgsqlParameter("q", text));
+            Filter("i.id in (select id from words)", new NpgsqlParameter("q", text));
         }
         var whereSql = where.Count == 0 ? "" : " where " + string.Join(" and ", where);
+        var order = $"{c.SortColumn} {(c.Descending ? "desc" : "asc")}, id";
 
         var items = new List<ExpertListItem>(c.Paging.PageSize);
         await using (var page = connection.CreateCommand())
         {
             page.CommandText = $"""
-                {withSql}select id, version, status, name, email, citizenship, organisation, roles, languages, years, applied_at, acknowledgement_due
-                from public.{ExpertSearchTable.Name}{whereSql}
-                order by {c.SortColumn} {(c.Descending ? "desc" : "asc")}, id limit @limit offset @offset
+                {withSql}select c.id, c.version, c.status, c.name, c.email, c.citizenship, c.organisation, c.roles, c.languages, c.years,
+                       c.applied_at, c.acknowledgement_due
+                from (select i.id, i.{c.SortColumn} from public.{ExpertSearchTable.IndexName} i{whereSql}
+                      order by i.{order.Replace(", id", ", i.id", StringComparison.Ordinal)} limit @limit offset @offset) p
+                join public.{ExpertSearchTable.CardName} c on c.id = p.id
+                order by p.{order.Replace(", id", ", p.id", StringComparison.Ordinal)}
                 """;
             foreach (var parameter in parameters) page.Parameters.Add(parameter.Clone());
             page.Parameters.Add(new NpgsqlParameter("limit", c.Paging.PageSize));
@@ -158,7 +165,7 @@ public static class ExpertSearch
             while (await reader.ReadAsync(ct))
             {
                 if (!Slug.TryParse<ExpertStatus>(reader.GetString(2), out var status))
-                    throw new InvalidOperationException($"Unknown status '{reader.GetString(2)}' in {ExpertSearchTable.Name}.");
+                    throw new InvalidOperationException($"Unknown status '{reader.GetString(2)}' in {ExpertSearchTable.CardName}.");
                 var due = reader.GetFieldValue<DateTimeOffset>(11);
                 items.Add(new ExpertListItem(
                     reader.GetGuid(0),
@@ -181,11 +188,14 @@ public static class ExpertSearch
         if (items.Count is > 0 && items.Count < c.Paging.PageSize) return new Page<ExpertListItem>(items, c.Paging.Skip + items.Count);
         if (items.Count == 0 && c.Paging.Page == 1) return new Page<ExpertListItem>(items, 0);
         await using var count = connection.CreateCommand();
-        count.CommandText = $"{withSql}select count(*) from public.{ExpertSearchTable.Name}{whereSql}";
+        count.CommandText = $"{withSql}select count(*) from public.{ExpertSearchTable.IndexName} i{whereSql}";
         foreach (var parameter in parameters) count.Parameters.Add(parameter);
         var total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         return new Page<ExpertListItem>(items, total);
     }
+
+    internal static NpgsqlParameter Smallints(string name, IEnumerable<short> values) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Smallint) { Value = values.ToArray() };
 
     internal static NpgsqlParameter Text(string name, IEnumerable<string> values) =>
         new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using EuCyberNet.Contracts.Vocabularies;
 using EuCyberNet.Experts.Pool;
 using Marten;
@@ -9,65 +6,80 @@ using Weasel.Postgresql.Tables;
 namespace EuCyberNet.Experts.Search;
 
 /// <summary>
-/// The read side of search and matching: one narrow row per expert, written in the same
-/// transaction as the expert's events (by <see cref="ExpertProjection"/>), shaped for the filters
-/// of <c>GET /experts</c> and <c>GET /experts/matches</c> on 100,000 experts:
+/// The read side of search and matching, written in the same transaction as the expert's events
+/// (by <see cref="ExpertProjection"/>) as three tables with one row per expert:
 /// <list type="bullet">
-/// <item>vocabularies as <c>text[]</c> with GIN indexes (roles "any of": <c>&amp;&amp;</c>);</item>
-/// <item>languages as <c>text[]</c> of <c>code:level</c> for every level up to the one spoken
-/// (<c>en:1 … en:5</c> for C1), so "English at B2 or better" is the GIN lookup <c>@&gt; '{en:4}'</c>;</item>
-/// <item>skills as their English lexemes (<c>text[]</c>, GIN), so a requested skill term is an
-/// array containment, not a text search per row;</item>
-/// <item>availability and blocking deployments as <c>datemultirange</c> with GiST indexes
-/// (a period is an <c>&amp;&amp;</c> away);</item>
-/// <item>what matching scores on precomputed (evaluation credit, countries of past deployments,
-/// trainings), and partial indexes over the pool matching looks at (accepted, with consent).</item>
+/// <item><see cref="IndexName"/>: what filters, sorts, counts and scores, and nothing else, as
+/// compact as it goes (about 450 bytes a row), because ranking and counting thousands of
+/// candidates costs what reading their rows costs. Vocabularies are small integer codes
+/// (<see cref="Codes"/>): roles as <c>smallint[]</c> (GIN, "any of" is <c>&amp;&amp;</c>) and as a
+/// bit mask for scoring; languages as <c>language*8+level</c> for every level up to the one spoken,
+/// so "English at B2 or better" is the GIN containment <c>@&gt; {en·8+4}</c>; skills as hashes of their
+/// English lexemes (<c>int[]</c>, GIN), so a skill word is an array containment, not a text search
+/// per row; availability and blocking deployments as <c>datemultirange</c> (GiST; a period is one
+/// <c>&amp;&amp;</c>) with the windows as parallel arrays for the coverage score; matching's inputs
+/// precomputed (evaluation credit, countries of completed deployments, trainings as role masks).
+/// Partial indexes cover exactly the pool that matching reads (accepted, with consent).</item>
+/// <item><see cref="CardName"/>: what a list or a ranking shows of the page's rows.</item>
+/// <item><see cref="TextName"/>: name, e-mail, organisation, biography and skills as a
+/// <c>tsvector</c>, read only by <c>q</c>.</item>
 /// </list>
-/// Rows stay well under PostgreSQL's 2 kB TOAST threshold, so no value is compressed and reading one
-/// costs no decompression. Free text (name, e-mail, organisation, biography, skills) lives in a
-/// second table, <see cref="TextName"/>, read only by <c>q</c>.
-/// Both hold personal data only as long as the expert's snapshot does: erasure rewrites them from
+/// They hold personal data only as long as the expert's snapshot does: erasure rewrites them from
 /// the erased snapshot in the same transaction.
 /// </summary>
 public static class ExpertSearchTable
 {
-    public const string Name = "experts_search";
+    public const string IndexName = "experts_index";
+    public const string CardName = "experts_cards";
     public const string TextName = "experts_text";
-
-    /// <summary>The experts matching considers; the partial indexes cover exactly them.</summary>
-    public const string PoolPredicate = "status = 'accepted' and consent_processing";
 
     public static IEnumerable<Table> Definitions()
     {
-        var table = new Table($"public.{Name}");
-        table.AddColumn("id", "uuid").AsPrimaryKey();
-        table.AddColumn("version", "bigint").NotNull();
-        table.AddColumn("status", "text").NotNull().AddIndex();
-        table.AddColumn("citizenship", "varchar(2)").NotNull().AddIndex();
-        table.AddColumn("name", "text").NotNull().AddIndex();
-        table.AddColumn("email", "text").NotNull();
-        table.AddColumn("organisation", "text").NotNull();
-        table.AddColumn("roles", "text[]").NotNull().AddIndex(Gin);
-        table.AddColumn("trained_roles", "text[]").NotNull();
-        table.AddColumn("match_roles", "text[]").NotNull();
-        table.AddColumn("languages", "jsonb").NotNull();
-        table.AddColumn("language_levels", "text[]").NotNull().AddIndex(Gin);
-        table.AddColumn("skill_lexemes", "text[]").NotNull().AddIndex(Gin);
-        table.AddColumn("years", "integer").NotNull().AddIndex();
-        table.AddColumn("applied_at", "timestamp with time zone").NotNull().AddIndex();
-        table.AddColumn("acknowledgement_due", "timestamp with time zone").NotNull();
-        table.AddColumn("consent_processing", "boolean").NotNull();
-        table.AddColumn("windows", "jsonb").NotNull();
-        table.AddColumn("available", "datemultirange").NotNull().AddIndex(Gist);
-        table.AddColumn("blocked", "datemultirange").NotNull();
-        table.AddColumn("rating_avg", "double precision").AllowNulls();
-        table.AddColumn("rating_count", "integer").NotNull();
-        table.AddColumn("evaluation_credit", "double precision").NotNull();
-        table.AddColumn("countries_done", "text[]").NotNull();
-        table.AddColumn("trainings", "jsonb").NotNull();
-        foreach (var (column, method) in new[] { ("match_roles", IndexMethod.gin), ("skill_lexemes", IndexMethod.gin), ("language_levels", IndexMethod.gin), ("available", IndexMethod.gist) })
-            table.Indexes.Add(new IndexDefinition($"ix_{Name}_pool_{column}") { Columns = [column], Method = method, Predicate = PoolPredicate });
-        yield return table;
+        var index = new Table($"public.{IndexName}");
+        index.AddColumn("id", "uuid").AsPrimaryKey();
+        index.AddColumn("status", "text").NotNull().AddIndex();
+        index.AddColumn("citizenship", "varchar(2)").NotNull().AddIndex();
+        index.AddColumn("name", "text").NotNull().AddIndex();
+        index.AddColumn("applied_at", "timestamp with time zone").NotNull().AddIndex();
+        index.AddColumn("acknowledgement_due", "timestamp with time zone").NotNull();
+        index.AddColumn("years", "smallint").NotNull().AddIndex();
+        index.AddColumn("pool", "boolean").NotNull();
+        index.AddColumn("roles", "smallint[]").NotNull().AddIndex(Gin);
+        index.AddColumn("match_roles", "smallint[]").NotNull();
+        index.AddColumn("roles_mask", "integer").NotNull();
+        index.AddColumn("trained_mask", "integer").NotNull();
+        index.AddColumn("language_levels", "smallint[]").NotNull().AddIndex(Gin);
+        index.AddColumn("skills", "integer[]").NotNull().AddIndex(Gin);
+        index.AddColumn("available", "datemultirange").NotNull().AddIndex(Gist);
+        index.AddColumn("blocked", "datemultirange").NotNull();
+        index.AddColumn("window_from", "date[]").NotNull();
+        index.AddColumn("window_to", "date[]").NotNull();
+        index.AddColumn("window_percent", "smallint[]").NotNull();
+        index.AddColumn("evaluation_credit", "double precision").NotNull();
+        index.AddColumn("rating_count", "smallint").NotNull();
+        index.AddColumn("countries_done", "text[]").NotNull();
+        index.AddColumn("training_masks", "integer[]").NotNull();
+        foreach (var (column, method) in new[] { ("match_roles", IndexMethod.gin), ("skills", IndexMethod.gin), ("language_levels", IndexMethod.gin), ("available", IndexMethod.gist) })
+            index.Indexes.Add(new IndexDefinition($"ix_{IndexName}_pool_{column}") { Columns = [column], Method = method, Predicate = "pool" });
+        yield return index;
+
+        var card = new Table($"public.{CardName}");
+        card.AddColumn("id", "uuid").AsPrimaryKey();
+        card.AddColumn("version", "bigint").NotNull();
+        card.AddColumn("status", "text").NotNull();
+        card.AddColumn("name", "text").NotNull();
+        card.AddColumn("email", "text").NotNull();
+        card.AddColumn("organisation", "text").NotNull();
+        card.AddColumn("citizenship", "varchar(2)").NotNull();
+        card.AddColumn("roles", "text[]").NotNull();
+        card.AddColumn("trained_roles", "text[]").NotNull();
+        card.AddColumn("languages", "jsonb").NotNull();
+        card.AddColumn("years", "integer").NotNull();
+        card.AddColumn("applied_at", "timestamp with time zone").NotNull();
+        card.AddColumn("acknowledgement_due", "timestamp with time zone").NotNull();
+        card.AddColumn("rating_avg", "double precision").AllowNulls();
+        card.AddColumn("rating_count", "integer").NotNull();
+        yield return card;
 
         var text = new Table($"public.{TextName}");
         text.AddColumn("id", "uuid").AsPrimaryKey();
@@ -79,21 +91,34 @@ public static class ExpertSearchTable
 
     private static void Gist(IndexDefinition index) => index.Method = IndexMethod.gist;
 
-    private const string UpsertSql = $"""
-        insert into public.{Name} (id, version, status, citizenship, name, email, organisation, roles, trained_roles, match_roles,
-            languages, language_levels, skill_lexemes, years, applied_at, acknowledgement_due, consent_processing,
-            windows, available, blocked, rating_avg, rating_count, evaluation_credit, countries_done, trainings)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-            ?::jsonb, ?, tsvector_to_array(to_tsvector('english', ?)), ?, ?, ?, ?,
-            ?::jsonb, ?::datemultirange, ?::datemultirange, ?::double precision, ?, ?, ?, ?::jsonb)
-        on conflict (id) do update set version = excluded.version, status = excluded.status, citizenship = excluded.citizenship,
-            name = excluded.name, email = excluded.email, organisation = excluded.organisation, roles = excluded.roles,
-            trained_roles = excluded.trained_roles, match_roles = excluded.match_roles, languages = excluded.languages,
-            language_levels = excluded.language_levels, skill_lexemes = excluded.skill_lexemes,
-            years = excluded.years, applied_at = excluded.applied_at, acknowledgement_due = excluded.acknowledgement_due,
-            consent_processing = excluded.consent_processing, windows = excluded.windows, available = excluded.available,
-            blocked = excluded.blocked, rating_avg = excluded.rating_avg, rating_count = excluded.rating_count,
-            evaluation_credit = excluded.evaluation_credit, countries_done = excluded.countries_done, trainings = excluded.trainings
+    /// <summary>Hashes of the English lexemes of <paramref name="text"/> (a SQL expression), as stored in <c>skills</c>.</summary>
+    public static string SkillHashesSql(string text) => $"array(select hashtext(x) from unnest(tsvector_to_array(to_tsvector('english', {text}))) x)";
+
+    private static readonly string UpsertIndexSql = $"""
+        insert into public.{IndexName} (id, status, citizenship, name, applied_at, acknowledgement_due, years, pool, roles, match_roles,
+            roles_mask, trained_mask, language_levels, skills, available, blocked, window_from, window_to, window_percent,
+            evaluation_credit, rating_count, countries_done, training_masks)
+        values (?, ?, ?, ?, ?, ?, ?::smallint, ?, ?::smallint[], ?::smallint[],
+            ?, ?, ?::smallint[], {SkillHashesSql("?")}, ?::datemultirange, ?::datemultirange, ?, ?, ?::smallint[],
+            ?, ?::smallint, ?, ?)
+        on conflict (id) do update set status = excluded.status, citizenship = excluded.citizenship, name = excluded.name,
+            applied_at = excluded.applied_at, acknowledgement_due = excluded.acknowledgement_due, years = excluded.years,
+            pool = excluded.pool, roles = excluded.roles, match_roles = excluded.match_roles, roles_mask = excluded.roles_mask,
+            trained_mask = excluded.trained_mask, language_levels = excluded.language_levels, skills = excluded.skills,
+            available = excluded.available, blocked = excluded.blocked, window_from = excluded.window_from,
+            window_to = excluded.window_to, window_percent = excluded.window_percent, evaluation_credit = excluded.evaluation_credit,
+            rating_count = excluded.rating_count, countries_done = excluded.countries_done, training_masks = excluded.training_masks
+        """;
+
+    private const string UpsertCardSql = $"""
+        insert into public.{CardName} (id, version, status, name, email, organisation, citizenship, roles, trained_roles, languages,
+            years, applied_at, acknowledgement_due, rating_avg, rating_count)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::double precision, ?)
+        on conflict (id) do update set version = excluded.version, status = excluded.status, name = excluded.name, email = excluded.email,
+            organisation = excluded.organisation, citizenship = excluded.citizenship, roles = excluded.roles,
+            trained_roles = excluded.trained_roles, languages = excluded.languages, years = excluded.years,
+            applied_at = excluded.applied_at, acknowledgement_due = excluded.acknowledgement_due, rating_avg = excluded.rating_avg,
+            rating_count = excluded.rating_count
         """;
 
     private const string UpsertTextSql = $"""
@@ -104,12 +129,14 @@ public static class ExpertSearchTable
     /// <summary>Queues the rows for <paramref name="expert"/> in the session that is committing its events.</summary>
     public static void Upsert(IDocumentOperations operations, Expert expert)
     {
-        operations.QueueSqlCommand(UpsertSql, Values(expert));
-        operations.QueueSqlCommand(UpsertTextSql, expert.Id, FreeText(expert));
+        var row = new Row(expert);
+        operations.QueueSqlCommand(UpsertIndexSql, row.IndexValues());
+        operations.QueueSqlCommand(UpsertCardSql, row.CardValues());
+        operations.QueueSqlCommand(UpsertTextSql, expert.Id, row.FreeText());
     }
 
     /// <summary>
-    /// Rewrites both tables from the stored snapshots, for when their shape or derivation changed
+    /// Rewrites the tables from the stored snapshots, for when their shape or derivation changed
     /// (they are derived data). Writes in batches; returns the number of experts.
     /// </summary>
     public static async Task<int> RebuildAsync(IDocumentStore store, CancellationToken ct = default)
@@ -137,68 +164,95 @@ public static class ExpertSearchTable
         return count;
     }
 
-    internal static object[] Values(Expert e)
+    /// <summary>An expert's rows, derived from the snapshot.</summary>
+    private sealed class Row(Expert e)
     {
-        var profile = e.Profile;
-        var roles = profile?.Roles.Select(Slug.Of).ToArray() ?? [];
-        var trainedRoles = e.Trainings.SelectMany(t => t.RolesCovered).Distinct().Select(Slug.Of).ToArray();
-        var languages = profile?.Languages ?? [];
-        var rated = e.Deployments.Where(d => d.Rating is not null).ToList();
-        double? ratingAverage = rated.Count == 0 ? null : rated.Average(d => d.Rating!.Value);
-        return
+        private readonly IReadOnlyList<EcsfRole> _roles = e.Profile?.Roles ?? [];
+        private readonly IReadOnlyList<EcsfRole> _trainedRoles = [.. e.Trainings.SelectMany(t => t.RolesCovered).Distinct()];
+        private readonly IReadOnlyList<SpokenLanguage> _languages = e.Profile?.Languages ?? [];
+        private readonly List<DeploymentRecord> _rated = [.. e.Deployments.Where(d => d.Rating is not null)];
+
+        private double? RatingAverage => _rated.Count == 0 ? null : _rated.Average(d => d.Rating!.Value);
+
+        public object[] IndexValues() =>
+        [
+            e.Id,
+            Slug.Of(e.Status),
+            e.Citizenship,
+            e.Name,
+            e.AppliedAt.ToUniversalTime(),
+            e.AcknowledgementDue.ToUniversalTime(),
+            e.Profile?.YearsOfExperience ?? 0,
+            e.Status == ExpertStatus.Accepted && e.ConsentsToDataProcessing,
+            _roles.Select(Codes.Role).ToArray(),
+            _roles.Union(_trainedRoles).Select(Codes.Role).ToArray(),
+            Codes.Mask(_roles),
+            Codes.Mask(_trainedRoles),
+            Codes.LanguageLevels(_languages),
+            SkillText(e.Profile),
+            MultiRange(e.Availability.Select(w => (w.From, w.To))),
+            MultiRange(e.Deployments.Where(d => d.BlocksAvailability).Select(d => (d.StartDate, d.EndDate))),
+            e.Availability.Select(w => w.From).ToArray(),
+            e.Availability.Select(w => w.To).ToArray(),
+            e.Availability.Select(w => w.Percent).ToArray(),
+            Matching.MatchScoring.EvaluationCredit(RatingAverage, _rated.Count),
+            _rated.Count,
+            e.Deployments.Where(d => d.IsCompleted).Select(d => d.Country).Distinct().ToArray(),
+            e.Trainings.Select(t => Codes.Mask(t.RolesCovered)).ToArray(),
+        ];
+
+        public object[] CardValues() =>
         [
             e.Id,
             e.Version,
             Slug.Of(e.Status),
-            e.Citizenship,
             e.Name,
             e.Email,
             e.Organisation,
-            roles,
-            trainedRoles,
-            roles.Union(trainedRoles).ToArray(),
-            JsonSerializer.Serialize(languages.ToDictionary(l => l.Code, l => (int)l.Level)),
-            LanguageLevels(languages),
-            SkillText(profile),
-            profile?.YearsOfExperience ?? 0,
+            e.Citizenship,
+            _roles.Select(Slug.Of).ToArray(),
+            _trainedRoles.Select(Slug.Of).ToArray(),
+            System.Text.Json.JsonSerializer.Serialize(_languages.ToDictionary(l => l.Code, l => (int)l.Level)),
+            e.Profile?.YearsOfExperience ?? 0,
             e.AppliedAt.ToUniversalTime(),
             e.AcknowledgementDue.ToUniversalTime(),
-            e.ConsentsToDataProcessing,
-            JsonSerializer.Serialize(e.Availability.Select(w => new { from = Date(w.From), to = Date(w.To), percent = w.Percent })),
-            MultiRange(e.Availability.Select(w => (w.From, w.To))),
-            MultiRange(e.Deployments.Where(d => d.BlocksAvailability).Select(d => (d.StartDate, d.EndDate))),
-            ratingAverage!,
-            rated.Count,
-            Matching.MatchScoring.EvaluationCredit(ratingAverage, rated.Count),
-            e.Deployments.Where(d => d.IsCompleted).Select(d => d.Country).Distinct().ToArray(),
-            JsonSerializer.Serialize(e.Trainings.Select(t => t.RolesCovered.Select(Slug.Of))),
+            RatingAverage!,
+            _rated.Count,
         ];
+
+        /// <summary>What <c>q</c> searches: name, e-mail, organisation, biography and skills (only skills once erased).</summary>
+        public string FreeText() =>
+            string.Join(' ', new[] { e.Name, e.Email, e.Organisation, e.Profile?.Bio ?? "", SkillText(e.Profile) }.Where(s => s.Length > 0));
     }
-
-    /// <summary>What <c>q</c> searches: name, e-mail, organisation, biography and skills (empty once erased, but for skills).</summary>
-    internal static string FreeText(Expert e) =>
-        string.Join(' ', new[] { e.Name, e.Email, e.Organisation, e.Profile?.Bio ?? "", SkillText(e.Profile) }.Where(s => s.Length > 0));
-
-    /// <summary><c>en:1 … en:n</c> for a language spoken at level n: every "at least" question is a containment.</summary>
-    public static string[] LanguageLevels(IEnumerable<SpokenLanguage> languages) =>
-        [.. languages.SelectMany(l => Enumerable.Range(1, (int)l.Level).Select(level => LevelKey(l.Code, (LanguageLevel)level)))];
-
-    public static string LevelKey(string code, LanguageLevel level) => $"{code}:{(int)level}";
 
     private static string SkillText(ExpertProfile? profile) =>
         profile is null ? "" : string.Join(' ', profile.Skills.SelectMany(s => new[] { s.Name, s.Skillset, Slug.Of(s.Family) }).Distinct());
 
     /// <summary>A datemultirange literal of inclusive periods, e.g. <c>{[2027-03-01,2027-03-14]}</c>.</summary>
-    internal static string MultiRange(IEnumerable<(DateOnly From, DateOnly To)> periods)
-    {
-        var text = new StringBuilder("{");
-        foreach (var (from, to) in periods)
-        {
-            if (text.Length > 1) text.Append(',');
-            text.Append('[').Append(Date(from)).Append(',').Append(Date(to)).Append(']');
-        }
-        return text.Append('}').ToString();
-    }
+    internal static string MultiRange(IEnumerable<(DateOnly From, DateOnly To)> periods) =>
+        "{" + string.Join(',', periods.Select(p => $"[{Date(p.From)},{Date(p.To)}]")) + "}";
 
-    internal static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    internal static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// The small integer codes the index table stores vocabularies as. Stable by construction (enum
+/// values, letters of ISO codes), so stored rows never need renumbering.
+/// </summary>
+public static class Codes
+{
+    public static short Role(EcsfRole role) => (short)role;
+
+    /// <summary>One bit per role (bit 0 = the role with value 1).</summary>
+    public static int Mask(IEnumerable<EcsfRole> roles) => roles.Aggregate(0, (mask, role) => mask | (1 << ((int)role - 1)));
+
+    /// <summary>An ISO 639-1 code as a number: 26 × first letter + second letter (aa = 0 … zz = 675).</summary>
+    public static int Language(string code) => (code[0] - 'a') * 26 + (code[1] - 'a');
+
+    /// <summary><c>language × 8 + level</c>: the code of "speaks this language at this level".</summary>
+    public static short LanguageLevel(string code, Contracts.Vocabularies.LanguageLevel level) => (short)(Language(code) * 8 + (int)level);
+
+    /// <summary>A code for every level up to the one spoken, so "at least B2" is a containment.</summary>
+    public static short[] LanguageLevels(IEnumerable<SpokenLanguage> languages) =>
+        [.. languages.SelectMany(l => Enumerable.Range(1, (int)l.Level).Select(level => LanguageLevel(l.Code, (Contracts.Vocabularies.LanguageLevel)level)))];
 }

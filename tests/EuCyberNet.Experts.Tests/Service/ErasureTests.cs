@@ -63,7 +63,7 @@ public sealed class ErasureTests : IAsyncLifetime
         var id = await ExpertWithAWholeStoryAsync();
         var before = await _app.HistoryAsync(id);
         var beforeErasure = await FindPersonalDataAsync(_app.ConnectionString); // the scan does see them while they are there
-        foreach (var table in new[] { "public.mt_events", "public.mt_doc_expert", "public.experts_search", "public.experts_text" })
+        foreach (var table in new[] { "public.mt_events", "public.mt_doc_expert", "public.experts_index", "public.experts_cards", "public.experts_text" })
             Assert.Contains(beforeErasure, found => found.StartsWith(table + ":", StringComparison.Ordinal));
 
         var response = await _app.Expert(id).DeleteAsync($"/experts/{id}/personal-data");

@@ -152,7 +152,7 @@ public sealed class SearchTests(SearchFixture fixture) : IClassFixture<SearchFix
     public async Task The_search_tables_are_derived_data_that_can_be_rebuilt_from_the_snapshots()
     {
         var before = await Search("?sort=name");
-        await fixture.App.ScalarAsync<int>("with s as (delete from experts_search returning 1), t as (delete from experts_text returning 1) select 0");
+        await fixture.App.ScalarAsync<int>("with s as (delete from experts_index returning 1), c as (delete from experts_cards returning 1), t as (delete from experts_text returning 1) select 0");
         Assert.Equal(0, (await Search("")).GetProperty("total").GetInt64());
 
         var rebuilt = await ExpertSearchTable.RebuildAsync(fixture.App.Host.Services.GetRequiredService<Marten.IDocumentStore>());
