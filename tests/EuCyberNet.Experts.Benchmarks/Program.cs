@@ -75,6 +75,12 @@ var client = host.CreateClient(Roles.Coordinator, "benchmark");
 var cpu = new CpuMeter(connectionString, database);
 var load = File.Exists("/proc/loadavg") ? string.Join(' ', (await File.ReadAllTextAsync("/proc/loadavg")).Split(' ')[..3]) : "unknown";
 Console.WriteLine($"Load average (1, 5, 15 min): {load}");
+// Warm the whole service first (JIT tiering, connection pool, PostgreSQL's caches), so that the first
+// query type measured is not charged for it.
+foreach (var query in Queries.All(options.Seed + 1))
+    for (var i = 0; i < options.Warmup; i++)
+        (await client.GetAsync(query.Next())).EnsureSuccessStatusCode();
+
 var results = new List<Result>();
 foreach (var query in Queries.All(options.Seed))
     results.Add(await MeasureAsync(client, host, query, options, cpu));
