@@ -26,9 +26,6 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public int RabbitMqManagementPort { get; } = TestEnvironment.FreePort();
 
-    /// <summary>The key the AppHost generated for this run (.data/secrets/jwt-signing-key): tests mint tokens with it.</summary>
-    public string SigningKey => File.ReadAllText(Path.Combine(_dataDirectory, "secrets", "jwt-signing-key")).Trim();
-
     public static readonly string[] Services = ["experts", "projects", "training", "coordination", "gateway"];
 
     public async Task InitializeAsync()
