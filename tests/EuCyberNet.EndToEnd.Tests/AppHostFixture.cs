@@ -17,6 +17,15 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public HttpClient Gateway { get; private set; } = null!;
 
+    /// <summary>The folder of the local servers' data and of the secrets the AppHost generated (its .data).</summary>
+    public string DataDirectory => _dataDirectory;
+
+    public int PostgresPort { get; } = TestEnvironment.FreePort();
+
+    public int RabbitMqPort { get; } = TestEnvironment.FreePort();
+
+    public int RabbitMqManagementPort { get; } = TestEnvironment.FreePort();
+
     public static readonly string[] Services = ["experts", "projects", "training", "coordination", "gateway"];
 
     public async Task InitializeAsync()
@@ -25,9 +34,9 @@ public sealed class AppHostFixture : IAsyncLifetime
         [
             "Infrastructure:Mode=local",
             $"Infrastructure:DataDirectory={_dataDirectory}",
-            $"Infrastructure:PostgresPort={TestEnvironment.FreePort()}",
-            $"Infrastructure:RabbitMqPort={TestEnvironment.FreePort()}",
-            $"Infrastructure:RabbitMqManagementPort={TestEnvironment.FreePort()}",
+            $"Infrastructure:PostgresPort={PostgresPort}",
+            $"Infrastructure:RabbitMqPort={RabbitMqPort}",
+            $"Infrastructure:RabbitMqManagementPort={RabbitMqManagementPort}",
             $"Infrastructure:RabbitMqDistributionPort={TestEnvironment.FreePort()}",
             $"Infrastructure:RabbitMqNodeName=eucn-e2e-{Guid.NewGuid():N}@localhost",
             "Gateway:Port=0",
