@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Experts.Engagements;
 using EuCyberNet.Experts.Erasure;
 using EuCyberNet.Experts.Matching;
@@ -40,9 +41,11 @@ public static class ExpertsModule
                 return ValueTask.CompletedTask;
             };
             // Per client address; behind the gateway, the first X-Forwarded-For address.
-            limiter.AddPolicy(PoolApi.ApplicationsRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-                ClientAddress(http),
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // A coordinator entering applications on people's behalf is not limited (see the gateway).
+            limiter.AddPolicy(PoolApi.ApplicationsRateLimit, http => http.User.IsInRole(Roles.Coordinator)
+                ? RateLimitPartition.GetNoLimiter("staff")
+                : RateLimitPartition.GetFixedWindowLimiter(ClientAddress(http),
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         return builder;
     }
