@@ -9,6 +9,7 @@ using EuCyberNet.Experts.Publishing;
 using EuCyberNet.Experts.Search;
 using EuCyberNet.ServiceDefaults.EventSourcing;
 using EuCyberNet.ServiceDefaults.Messaging;
+using EuCyberNet.ServiceDefaults.Telemetry;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,8 @@ public static class ExpertsModule
         builder.AddEventStore("expertsdb", ConfigureStore)
             .PublishIntegrationEvents<ExpertsIntegrationEvents>();
         builder.AddMessaging(ServiceName, bus => bus.AddEngagementConsumers());
+        builder.Services.AddDomainGauge("eucybernet.experts.in_pool", "{expert}", "Experts accepted into the pool (suspended, withdrawn and erased ones are not)",
+            async (session, ct) => (await session.QueryAsync<long>($"select count(*) from public.{ExpertSearchTable.IndexName} where status = 'accepted'", ct)).Single());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => new ExpertsReadSide(NpgsqlDataSource.Create(
             // A few query shapes over and over: prepared (no re-parsing), but planned for each
