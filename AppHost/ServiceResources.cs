@@ -39,7 +39,7 @@ public static class ServiceResources
             .WithEnvironment("Auth__SigningKey", signingKey.Parameter)
             .WithHttpHealthCheck("/health")
             .WithExternalHttpEndpoints()
-            .WithSeedDemoDataCommand(signingKey.OperatorToken);
+            .WithSeedDemoDataCommand(signingKey.OperatorToken, new EuCyberNet.Demo.DemoOptions(Experts: builder.Configuration.GetValue("Demo:Experts", 300)));
         foreach (var service in services) gateway.WithReference(service).WaitFor(service);
         return gateway;
     }

@@ -22,13 +22,13 @@ public static partial class OperatorCommands
     /// <c>eucybernet-cli seed</c> does (<see cref="DemoSeeder"/>); progress goes to the gateway's
     /// console log, the summary is the command's result. A second run finds the demo loaded and says so.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithSeedDemoDataCommand(this IResourceBuilder<ProjectResource> gateway, OperatorToken token) =>
+    public static IResourceBuilder<ProjectResource> WithSeedDemoDataCommand(this IResourceBuilder<ProjectResource> gateway, OperatorToken token, DemoOptions options) =>
         gateway.WithCommand("seed-demo-data", "Seed demo data", async context =>
         {
             var logger = context.Services.GetRequiredService<ResourceLoggerService>().GetLogger(gateway.Resource);
             using var client = new HttpClient { BaseAddress = new Uri(gateway.GetEndpoint("http").Url), Timeout = TimeSpan.FromSeconds(60) };
             var seeder = new DemoSeeder(client, actor => token.Create(actor.User, actor.Role, actor.ExpertId, actor.PartnerId, TimeSpan.FromHours(1)),
-                line => LogProgress(logger, line));
+                line => LogProgress(logger, line), options);
             try
             {
                 var summary = await seeder.RunAsync(context.CancellationToken);

@@ -40,6 +40,8 @@ public sealed class DemoSeeder(HttpClient gateway, IssueToken issueToken, Action
 
     public async Task<DemoSummary> RunAsync(CancellationToken ct = default)
     {
+        if (_options.Experts < 60)
+            throw new ArgumentException("The demo needs at least 60 experts: every request's deployments take experts of their own.");
         var clock = Stopwatch.StartNew();
         if (await AlreadySeededAsync(ct))
         {
@@ -508,20 +510,7 @@ public sealed class DemoSeeder(HttpClient gateway, IssueToken issueToken, Action
     /// </summary>
     private async Task<JsonElement> SettleCoordinationAsync(CancellationToken ct)
     {
-        JsonElement overview = default;
-        string? previous = null;
-        var stable = 0;
-        var deadline = Stopwatch.StartNew();
-        while (stable < 3 && deadline.Elapsed < TimeSpan.FromMinutes(2))
-        {
-            await Task.Delay(TimeSpan.FromSeconds(2), ct);
-            overview = await _api.GetAsync(NetworkCoordinator, "/coordination/overview", ct);
-            var alerts = await _api.GetAsync(NetworkCoordinator, "/coordination/overlaps?pageSize=1", ct);
-            var snapshot = overview.GetRawText() + alerts.Number("total");
-            stable = snapshot == previous ? stable + 1 : 0;
-            previous = snapshot;
-        }
-
+        await WaitUntilStillAsync(ct);
         var open = await _api.GetAsync(NetworkCoordinator, "/coordination/overlaps?open=true&pageSize=200", ct);
         var items = open.GetProperty("items").EnumerateArray().ToList();
         Guid? Between(string a, string b) => items.FirstOrDefault(i => Involves(i, _projects[a]) && Involves(i, _projects[b])) is { ValueKind: JsonValueKind.Object } alert ? alert.Id() : null;
@@ -535,7 +524,26 @@ public sealed class DemoSeeder(HttpClient gateway, IssueToken issueToken, Action
             await _api.PostAsync(NetworkCoordinator, $"/coordination/overlaps/{serbia}/dismiss", new { reason = "Complementary: the Dutch project trains the administration the regional programme does not cover" }, ct: ct);
             Count("overlap alerts dismissed");
         }
-        return await _api.GetAsync(NetworkCoordinator, "/coordination/overview", ct);
+        return await WaitUntilStillAsync(ct);
+    }
+
+    /// <summary>Polls Coordination's overview and alerts until three polls in a row agree (at most two minutes).</summary>
+    private async Task<JsonElement> WaitUntilStillAsync(CancellationToken ct)
+    {
+        JsonElement overview = default;
+        string? previous = null;
+        var stable = 0;
+        var deadline = Stopwatch.StartNew();
+        while (stable < 3 && deadline.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2), ct);
+            overview = await _api.GetAsync(NetworkCoordinator, "/coordination/overview", ct);
+            var alerts = await _api.GetAsync(NetworkCoordinator, "/coordination/overlaps?pageSize=1", ct);
+            var snapshot = overview.GetRawText() + alerts.Number("total");
+            stable = snapshot == previous ? stable + 1 : 0;
+            previous = snapshot;
+        }
+        return overview;
     }
 
     private static bool Involves(JsonElement alert, Guid projectId) =>
