@@ -18,6 +18,14 @@ public static partial class OperatorCommands
             "Move every message that failed all retries back to its queue, e.g. after a fix.");
 
     /// <summary>
+    /// "Rebuild read models" on the coordination resource: replays Coordination's stored events into
+    /// every read model and answers with the figures (events, seconds, events per second).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithReadModelRebuildCommand(this IResourceBuilder<ProjectResource> coordination, OperatorToken token) =>
+        coordination.WithAdminCommand(token, "rebuild-read-models", "Rebuild read models", "/coordination/admin/rebuild", "ArrowSync",
+            "Rebuild every Coordination read model (activities, experts, overview, overlap alerts) from the stored events.");
+
+    /// <summary>
     /// "Seed demo data" on the gateway: loads the demo network through the public API, exactly as
     /// <c>eucybernet-cli seed</c> does (<see cref="DemoSeeder"/>); progress goes to the gateway's
     /// console log, the summary is the command's result. A second run finds the demo loaded and says so.

@@ -63,6 +63,9 @@ public static class GatewayModule
                 return ValueTask.CompletedTask;
             }));
 
+        // The services deny by default; the gateway only forwards, so a path no service serves is a
+        // plain 404 here rather than a 401 from the default-deny fallback policy.
+        builder.Services.Configure<Microsoft.AspNetCore.Authorization.AuthorizationOptions>(options => options.FallbackPolicy = null);
         builder.Services.AddHttpClient(MergedOpenApiDocument.HttpClientName);
         builder.Services.AddSingleton<MergedOpenApiDocument>();
         return builder;

@@ -20,14 +20,14 @@ public sealed class AppHostFixture : IAsyncLifetime
     public static readonly string[] Services = ["experts", "projects", "training", "coordination", "gateway"];
 
     /// <summary>The Aspire dashboard of this system (plain HTTP, anonymous, as `./eucybernet up` runs it).</summary>
-    public Uri Dashboard { get; } = new($"http://127.0.0.1:{TestEnvironment.FreePort()}");
+    public Uri Dashboard { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.EuCyberNet_AppHost>(
         [
             // The dashboard, which the testing builder leaves out by default: the browser check looks at it.
-            $"ASPNETCORE_URLS={Dashboard.ToString().TrimEnd('/')}",
+            $"ASPNETCORE_URLS=http://127.0.0.1:{TestEnvironment.FreePort()}", // the testing builder moves it to a free port of its own
             $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{TestEnvironment.FreePort()}",
             $"ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{TestEnvironment.FreePort()}",
             "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
@@ -52,6 +52,7 @@ public sealed class AppHostFixture : IAsyncLifetime
         foreach (var service in Services)
             await App.ResourceNotifications.WaitForResourceHealthyAsync(service, startup.Token);
         Gateway = App.CreateHttpClient("gateway");
+        Dashboard = App.GetEndpoint("aspire-dashboard", "http");
         SigningKey = (await File.ReadAllTextAsync(Path.Combine(_dataDirectory, "secrets", "jwt-signing-key"))).Trim();
     }
 
