@@ -27,7 +27,8 @@ public sealed class PartnerProvisioningTests(AppHostFixture system, ITestOutputH
     public async Task A_provisioned_partner_reports_over_both_channels_may_do_nothing_else_and_is_shut_out_when_revoked()
     {
         var amqpUser = $"partner-ega-{Guid.NewGuid():N}"[..24];
-        var added = await CliAsync(0, "partner", "add", "--name", "e-Governance Academy", "--amqp-user", amqpUser, "--json");
+        // A name of its own: the demo seeder recognises a loaded demo by its partner's name (e-Governance Academy).
+        var added = await CliAsync(0, "partner", "add", "--name", $"Estonian RIA test {Guid.NewGuid():N}", "--amqp-user", amqpUser, "--json");
         using var json = JsonDocument.Parse(added);
         var partnerId = json.RootElement.GetProperty("partnerId").GetGuid();
         var apiKey = json.RootElement.GetProperty("apiKey").GetString()!;
@@ -101,7 +102,7 @@ public sealed class PartnerProvisioningTests(AppHostFixture system, ITestOutputH
     [Fact]
     public async Task A_partner_without_AMQP_gets_an_API_key_only_and_revoking_it_touches_no_broker_user()
     {
-        var added = await CliAsync(0, "partner", "add", "--name", "HTTP-only ministry", "--no-amqp", "--json");
+        var added = await CliAsync(0, "partner", "add", "--name", $"HTTP-only ministry {Guid.NewGuid():N}", "--no-amqp", "--json");
         using var json = JsonDocument.Parse(added);
         var partnerId = json.RootElement.GetProperty("partnerId").GetGuid();
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("amqpUser").ValueKind);
