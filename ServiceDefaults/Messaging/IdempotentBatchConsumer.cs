@@ -59,13 +59,15 @@ public abstract partial class IdempotentBatchConsumer<TMessage>(IDocumentStore s
         var started = Stopwatch.GetTimestamp();
         var items = new List<BatchItem<TMessage>>(context.Message.Length);
         var seen = new HashSet<Guid>();
+        var repeats = new List<string>();
         foreach (var message in context.Message)
         {
             var id = message.MessageId
                 ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a MessageId; it cannot be consumed idempotently.");
             if (seen.Add(id)) items.Add(new BatchItem<TMessage>(message));
-            else Suppressed(1);
+            else repeats.Add(InboxKey(id));
         }
+        await SuppressedAsync(repeats, context.CancellationToken);
 
         try
         {
@@ -101,7 +103,7 @@ public abstract partial class IdempotentBatchConsumer<TMessage>(IDocumentStore s
         var keys = items.Select(i => InboxKey(i.MessageId)).ToArray();
         var known = (await session.LoadManyAsync<InboxEntry>(ct, keys)).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
         var fresh = items.Where(i => !known.Contains(InboxKey(i.MessageId))).ToList();
-        Suppressed(items.Count - fresh.Count);
+        await SuppressedAsync([.. known], ct);
         if (fresh.Count == 0) return 0;
 
         await HandleAsync(fresh, session, ct);
@@ -113,9 +115,11 @@ public abstract partial class IdempotentBatchConsumer<TMessage>(IDocumentStore s
 
     private string InboxKey(Guid messageId) => $"{InboxName}/{messageId:N}";
 
-    private void Suppressed(int count)
+    private async Task SuppressedAsync(List<string> inboxKeys, CancellationToken ct)
     {
-        if (count > 0) EuCyberNetTelemetry.DuplicatesSuppressed.Add(count, new KeyValuePair<string, object?>("consumer", InboxName));
+        if (inboxKeys.Count == 0) return;
+        EuCyberNetTelemetry.DuplicatesSuppressed.Add(inboxKeys.Count, new KeyValuePair<string, object?>("consumer", InboxName));
+        await DuplicateDeliveries.RecordAsync(store, inboxKeys, typeof(TMessage).Name, ct);
     }
 
     private void Record(int applied, long started)
