@@ -16,14 +16,17 @@ internal static class DuplicateDeliveries
     /// Records skipped deliveries in a session of their own. Bookkeeping only: if it cannot be
     /// written (the database is failing), the delivery is still acknowledged as a duplicate.
     /// </summary>
-    public static async Task RecordAsync(IDocumentStore store, IReadOnlyCollection<string> inboxIds, string messageType, CancellationToken ct)
+    public static Task RecordAsync(IDocumentStore store, string inboxId, string messageType, CancellationToken ct) =>
+        RecordAsync(store, [(inboxId, messageType)], ct);
+
+    public static async Task RecordAsync(IDocumentStore store, IReadOnlyCollection<(string InboxId, string MessageType)> skipped, CancellationToken ct)
     {
-        if (inboxIds.Count == 0) return;
+        if (skipped.Count == 0) return;
         try
         {
             await using var session = store.LightweightSession();
             var now = DateTimeOffset.UtcNow;
-            foreach (var inboxId in inboxIds) session.Insert(new DuplicateDelivery(Guid.CreateVersion7(), inboxId, messageType, now));
+            foreach (var (inboxId, messageType) in skipped) session.Insert(new DuplicateDelivery(Guid.CreateVersion7(), inboxId, messageType, now));
             await session.SaveChangesAsync(ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
