@@ -114,6 +114,8 @@ public sealed class DrillPlatform : IAsyncDisposable
             ["Auth__SigningKey"] = SigningKey,
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__EuCyberNet"] = "Information",
+            // The load applies from one address faster than the public endpoint's per-client limit allows.
+            ["Experts__Applications__PermitsPerMinute"] = "100000",
         };
         // Service discovery as the AppHost's WithReference(...) sets it up: http://<service> resolves here.
         foreach (var (other, port) in ports)

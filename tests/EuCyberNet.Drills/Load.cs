@@ -94,9 +94,10 @@ public sealed class Load : IDisposable
 
     // ---- flows -------------------------------------------------------------------------------
 
+    /// <summary>Apply, acknowledge, profile, consent, accept: every second expert joins the pool (ExpertJoinedPool → every subscriber).</summary>
     private async Task ExpertApplicationAsync(int n)
     {
-        await SendAsync("experts", "apply", HttpMethod.Post, "experts/applications", "expert", null, new
+        var applied = await SendAsync("experts", "apply", HttpMethod.Post, "experts/applications", "coordinator", null, new
         {
             name = $"Drill Expert {n}",
             email = $"drill-{n}-{Guid.NewGuid():N}@example.eu",
@@ -104,7 +105,26 @@ public sealed class Load : IDisposable
             organisation = "National CSIRT",
             motivation = "Incident response in partner countries",
         }, created: "experts");
+        if (applied is not { Accepted: true, StreamId: { } id } || n % 2 == 1) return;
+        if (!(await SendAsync("experts", "acknowledge", HttpMethod.Post, $"experts/{id}/acknowledge", "coordinator", null, null, streamId: id)).Accepted) return;
+        var expert = new ExpertIdentity(id);
+        if (!(await SendAsync("experts", "submit-profile", HttpMethod.Put, $"experts/{id}/profile", "expert", null, new
+            {
+                languages = new[] { new { code = "en", level = "c1" } },
+                roles = new[] { "cyber-incident-responder" },
+                skills = new[] { new { family = "tech", skillset = "Incident management", name = "Incident response" } },
+                yearsOfExperience = 8,
+                organisation = "National CSIRT",
+                bio = "Incident handler",
+            }, streamId: id, actor: expert)).Accepted) return;
+        if (!(await SendAsync("experts", "consent", HttpMethod.Put, $"experts/{id}/consents/data-processing", "expert", null,
+            new { given = true }, streamId: id, actor: expert)).Accepted) return;
+        await SendAsync("experts", "accept", HttpMethod.Post, $"experts/{id}/accept", "coordinator", null,
+            new { reason = "Drill: strong incident response record" }, streamId: id);
     }
+
+    /// <summary>An expert acting on their own record (the token carries expert_id).</summary>
+    private sealed record ExpertIdentity(Guid Id);
 
     private async Task ProjectAsync(int n)
     {
@@ -181,14 +201,16 @@ public sealed class Load : IDisposable
 
     public string TokenFor(string role, string user) => Tokens.Create(_platform.SigningKey, user, role);
 
-    public async Task<CommandOutcome> SendAsync(string service, string command, HttpMethod method, string path, string role, long? ifMatch,
-        object? body, string? created = null, Guid? streamId = null)
+    private async Task<CommandOutcome> SendAsync(string service, string command, HttpMethod method, string path, string role, long? ifMatch,
+        object? body, string? created = null, Guid? streamId = null, ExpertIdentity? actor = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(BaseOf(service), path))
         {
             Content = body is null ? null : JsonContent.Create(body),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TokenFor(role, $"drill-{role}"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", actor is { } expert
+            ? Tokens.Create(_platform.SigningKey, $"expert-{expert.Id:N}", "expert", new System.Security.Claims.Claim(EuCyberNet.ServiceDefaults.Security.LocalTokens.ExpertIdClaim, expert.Id.ToString()))
+            : TokenFor(role, $"drill-{role}"));
         if (ifMatch is { } expected) request.Headers.TryAddWithoutValidation("If-Match", $"\"{expected.ToString(CultureInfo.InvariantCulture)}\"");
         CommandOutcome outcome;
         try

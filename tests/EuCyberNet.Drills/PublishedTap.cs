@@ -72,7 +72,7 @@ public sealed class PublishedTap : IAsyncDisposable
 
     private async Task OnReceivedAsync(object sender, BasicDeliverEventArgs delivery)
     {
-        Record(delivery.Body.Span);
+        Record(delivery.Exchange, delivery.Body.Span);
         try
         {
             await ((AsyncEventingBasicConsumer)sender).Channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
@@ -83,7 +83,7 @@ public sealed class PublishedTap : IAsyncDisposable
         }
     }
 
-    private void Record(ReadOnlySpan<byte> body)
+    private void Record(string exchange, ReadOnlySpan<byte> body)
     {
         Interlocked.Increment(ref _deliveries);
         try
@@ -91,9 +91,8 @@ public sealed class PublishedTap : IAsyncDisposable
             using var json = JsonDocument.Parse(body.ToArray());
             var root = json.RootElement;
             if (!root.TryGetProperty("messageId", out var idElement) || !Guid.TryParse(idElement.GetString(), out var id)) return;
-            var type = root.TryGetProperty("messageType", out var types) && types.ValueKind == JsonValueKind.Array && types.GetArrayLength() > 0
-                ? types[0].GetString()!.Split(':')[^1]
-                : "?";
+            // The exchange it was published to is its concrete type (the envelope also lists interfaces).
+            var type = exchange.Split(':')[^1];
             string? Header(string name) => root.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object
                 && headers.TryGetProperty(name, out var value) ? value.ToString() : null;
             _messages.TryAdd(id, new Published(id, type, Header("eucybernet-source-event-id"), Header("eucybernet-source-service")));

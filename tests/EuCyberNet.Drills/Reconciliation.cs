@@ -123,7 +123,7 @@ public sealed class Reconciler(DrillPlatform platform, Load load, PublishedTap t
             if (quiet && figures.Lost == 0 && figures.PoisonInErrorQueues >= figures.PoisonExpected) break;
             if (DateTime.UtcNow > deadline)
             {
-                figures.Notes.Add($"not settled after {platform.Settings.SettleTimeout.TotalSeconds:0} s");
+                figures.Notes.Add($"not settled after {platform.Settings.SettleTimeout.TotalSeconds:0} s (shards behind: {string.Join(", ", await ShardsBehindAsync())})");
                 break;
             }
             await Task.Delay(2000);
@@ -131,6 +131,7 @@ public sealed class Reconciler(DrillPlatform platform, Load load, PublishedTap t
         await Task.Delay(3000); // late duplicates, if any, would land now
         await MeasureAsync(figures);
         await CheckReadModelsAsync(figures);
+        if (platform.Services.Contains("coordination")) await CheckCoordinationRebuildAsync(figures);
         return figures;
     }
 
@@ -158,15 +159,27 @@ public sealed class Reconciler(DrillPlatform platform, Load load, PublishedTap t
         queue.EndsWith("_error", StringComparison.Ordinal) || queue.EndsWith("_skipped", StringComparison.Ordinal)
         || queue.EndsWith(".dead-letter", StringComparison.Ordinal);
 
+    /// <summary>Daemon shards behind their store's head, as "service: shard at seq / head".</summary>
+    public async Task<List<string>> ShardsBehindAsync()
+    {
+        var behind = new List<string>();
+        foreach (var service in platform.Services)
+        {
+            behind.AddRange(await platform.QueryAsync(service,
+                "select name || ' at ' || last_seq_id || ' of ' || (select coalesce(max(seq_id), 0) from mt_events) from mt_event_progression " +
+                "where name not like 'HighWater%' and last_seq_id < (select coalesce(max(seq_id), 0) from mt_events)", r => $"{service}: {r.GetString(0)}"));
+        }
+        return behind;
+    }
+
+    /// <summary>Every async daemon shard (relays, async projections, subscriptions) of every service is at its store's head.</summary>
     private async Task<bool> RelaysCaughtUpAsync()
     {
         foreach (var service in platform.Services)
         {
-            var relay = await platform.ScalarAsync(service,
-                "select coalesce(max(last_seq_id), -1) from mt_event_progression where name like 'IntegrationEventRelay%'");
-            if (relay < 0) continue; // this service publishes nothing
-            var head = await platform.ScalarAsync(service, "select coalesce(max(seq_id), 0) from mt_events");
-            if (relay < head) return false;
+            var behind = await platform.ScalarAsync(service,
+                "select count(*) from mt_event_progression where name not like 'HighWater%' and last_seq_id < (select coalesce(max(seq_id), 0) from mt_events)");
+            if (behind > 0) return false;
         }
         return true;
     }
@@ -213,7 +226,7 @@ public sealed class Reconciler(DrillPlatform platform, Load load, PublishedTap t
             var inbox = await platform.QueryAsync(service, "select id, data->>'messageType' from mt_doc_inboxentry",
                 r => (Id: r.GetString(0), Type: r.GetString(1)));
             var entries = inbox.Select(e => (Inbox: e.Id[..e.Id.LastIndexOf('/')], e.Type, MessageId: Guid.ParseExact(e.Id[(e.Id.LastIndexOf('/') + 1)..], "N"))).ToList();
-            foreach (var (type, _) in subscriptions.Where(s => s.Service == service))
+            foreach (var (_, type) in subscriptions.Where(s => s.Service == service))
             {
                 var owed = byType.TryGetValue(type, out var ids) ? ids : [];
                 var inboxes = entries.Where(e => e.Type == type).GroupBy(e => e.Inbox).ToList();
@@ -238,6 +251,17 @@ public sealed class Reconciler(DrillPlatform platform, Load load, PublishedTap t
             doubles += spread.Count(messageIds.Contains);
             if (await platform.TableExistsAsync(service, "mt_doc_duplicatedelivery"))
                 duplicates += await platform.ScalarAsync(service, "select count(*) from mt_doc_duplicatedelivery");
+        }
+        if (Environment.GetEnvironmentVariable("DRILL_DEBUG") == "1")
+        {
+            Console.WriteLine($"    published types: {string.Join(", ", byType.Select(t => $"{t.Key}={t.Value.Count}"))}");
+            Console.WriteLine($"    subscriptions: {string.Join(", ", subscriptions.Select(t => $"{t.Service}/{t.Type}"))}");
+            foreach (var service in platform.Services.Where(s => s != "x"))
+            {
+                if (!await platform.TableExistsAsync(service, "mt_doc_inboxentry")) { Console.WriteLine($"    {service}: no inbox table"); continue; }
+                var types = await platform.QueryAsync(service, "select data->>'messageType', count(*) from mt_doc_inboxentry group by 1", r => $"{(r.IsDBNull(0) ? "null" : r.GetString(0))}={r.GetInt64(1)}");
+                Console.WriteLine($"    {service} inbox: {string.Join(", ", types)}");
+            }
         }
         f.ExpectedEffects = expected;
         f.Consumed = consumed;
@@ -354,11 +378,108 @@ public sealed class Reconciler(DrillPlatform platform, Load load, PublishedTap t
         f.ReadModelMismatches = mismatches;
     }
 
+    /// <summary>Coordination's read views, and its read-model documents, as they are now.</summary>
+    private async Task<Dictionary<string, string>> CoordinationViewsAsync()
+    {
+        var views = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var http = Client("coordination");
+        foreach (var path in new[]
+        {
+            "coordination/overview", "coordination/activities?pageSize=100", "coordination/gaps",
+            "coordination/overlaps?pageSize=100", "coordination/countries/MD", "coordination/countries/KE", "coordination/countries/UA",
+        })
+        {
+            using var response = await http.GetAsync(path);
+            views[path] = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+        }
+        var tables = await platform.QueryAsync("coordination",
+            "select table_name from information_schema.tables where table_schema = 'public' and table_name like 'mt_doc_coordination%'", r => r.GetString(0));
+        foreach (var table in tables)
+        {
+            var rows = await platform.QueryAsync("coordination", $"select id::text || ' ' || data::text from {table} order by id", r => r.GetString(0));
+            views[table] = string.Join('\n', rows);
+        }
+        return views;
+    }
+
+    /// <summary>Coordination's read models now, then rebuilt from its events (POST /coordination/admin/rebuild): equal, view by view.</summary>
+    private async Task CheckCoordinationRebuildAsync(DrillFigures f)
+    {
+        var before = await CoordinationViewsAsync();
+        var rebuilt = false;
+        foreach (var replica in platform.ReplicasOf("coordination").Where(r => r.IsRunning))
+        {
+            using var http = new HttpClient { BaseAddress = replica.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", load.TokenFor("coordinator", "drill-reconciler"));
+            using var response = await http.PostAsync("coordination/admin/rebuild", null);
+            if (response.IsSuccessStatusCode)
+            {
+                rebuilt = true;
+                break;
+            }
+        }
+        if (!rebuilt)
+        {
+            f.ReadModelMismatches++;
+            f.Notes.Add("Coordination's rebuild could not run");
+            return;
+        }
+        // The rebuild returns once replayed; wait until the shard follows the head again.
+        try
+        {
+            await Eventually.ReturnsAsync(RelaysCaughtUpAsync, done => done, TimeSpan.FromSeconds(60), "Coordination's projections after the rebuild");
+        }
+        catch (TimeoutException)
+        {
+            f.Notes.Add($"after the rebuild, shards behind: {string.Join(", ", await ShardsBehindAsync())}");
+        }
+        var after = await CoordinationViewsAsync();
+        foreach (var (view, text) in before)
+        {
+            f.ReadModelsChecked++;
+            var same = after.TryGetValue(view, out var again) && (text == again || (text.Length > 4 && again.Length > 4
+                && text[..4] == again[..4] && text[4..].TrimStart().StartsWith('{') && JsonEquals(text[4..], again[4..])));
+            if (same) continue;
+            f.ReadModelMismatches++;
+            f.Notes.Add($"Coordination's {view} differs after a rebuild: {Shorten(text)} → {Shorten(again ?? "(missing)")}");
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
+
+    /// <summary>
+    /// Equal JSON, where instants count as equal when they differ only below the microsecond:
+    /// PostgreSQL stores event timestamps in microseconds, while an inline snapshot is built from the
+    /// in-memory event of the commit (100 ns ticks), so its timestamps may carry one more digit.
+    /// </summary>
     public static bool JsonEquals(string a, string b)
     {
         using var x = JsonDocument.Parse(a);
         using var y = JsonDocument.Parse(b);
-        return JsonElement.DeepEquals(x.RootElement, y.RootElement);
+        return Same(x.RootElement, y.RootElement);
+    }
+
+    private static bool Same(JsonElement a, JsonElement b)
+    {
+        if (a.ValueKind != b.ValueKind) return false;
+        switch (a.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var left = a.EnumerateObject().ToList();
+                var right = b.EnumerateObject().ToList();
+                return left.Count == right.Count && left.Zip(right).All(p => p.First.Name == p.Second.Name && Same(p.First.Value, p.Second.Value));
+            case JsonValueKind.Array:
+                return a.GetArrayLength() == b.GetArrayLength() && a.EnumerateArray().Zip(b.EnumerateArray()).All(p => Same(p.First, p.Second));
+            case JsonValueKind.String:
+                var (sa, sb) = (a.GetString()!, b.GetString()!);
+                if (sa == sb) return true;
+                return sa.Length > 19 && sb.Length > 19 && sa[..19] == sb[..19]
+                    && DateTimeOffset.TryParse(sa, CultureInfo.InvariantCulture, DateTimeStyles.None, out var da)
+                    && DateTimeOffset.TryParse(sb, CultureInfo.InvariantCulture, DateTimeStyles.None, out var db)
+                    && Math.Abs((da - db).Ticks) < 10;
+            default:
+                return a.GetRawText() == b.GetRawText();
+        }
     }
 }
 
