@@ -21,7 +21,7 @@ public sealed class DeliveryGuaranteeTests
     {
         await using var broker = await RabbitMqServer.StartOwnedAsync();
         await using var pipeline = await Pipeline.StartAsync(broker);
-        var client = pipeline.Experts.CreateClient();
+        var client = pipeline.Experts.CreateClient("coordinator", "maria.schmidt");
 
         for (var i = 0; i < 10; i++) await pipeline.ApplyAsync(client);
         await pipeline.WaitForCountedApplicationsAsync(10);
@@ -48,7 +48,7 @@ public sealed class DeliveryGuaranteeTests
         crash.Broker = pipeline.Platform.RabbitMq;
         crash.VirtualHost = pipeline.Platform.VirtualHost;
 
-        await pipeline.ApplyAsync(pipeline.Experts.CreateClient());
+        await pipeline.ApplyAsync(pipeline.Experts.CreateClient("coordinator", "maria.schmidt"));
 
         await Eventually.ReturnsAsync(() => Task.FromResult(crash.Deliveries), n => n >= 2, TimeSpan.FromSeconds(60),
             $"redelivery (connections closed: {crash.ConnectionsClosed}, failure: {crash.Failure})");
@@ -93,7 +93,7 @@ public sealed class DeliveryGuaranteeTests
                 new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true }, Encoding.UTF8.GetBytes(poison));
         }
 
-        await pipeline.ApplyAsync(pipeline.Experts.CreateClient());
+        await pipeline.ApplyAsync(pipeline.Experts.CreateClient("coordinator", "maria.schmidt"));
 
         Assert.Equal(1, await pipeline.WaitForCountedApplicationsAsync(1));
         await Eventually.ReturnsAsync(

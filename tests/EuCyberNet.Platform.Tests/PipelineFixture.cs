@@ -69,7 +69,7 @@ public sealed class Pipeline : IAsyncDisposable
 
     public async Task<long> CountedApplicationsAsync()
     {
-        var overview = await Coordination.CreateClient().GetFromJsonAsync<NetworkOverview>("/coordination/overview");
+        var overview = await Coordination.CreateClient("coordinator", "maria.schmidt").GetFromJsonAsync<NetworkOverview>("/coordination/overview");
         return overview!.ExpertApplications;
     }
 
