@@ -29,8 +29,18 @@ public sealed class DrillServers : IAsyncDisposable
         return new DrillServers(await postgres, await rabbit);
     }
 
+    /// <summary>
+    /// The servers the test run shares (from the environment under `./eucybernet test`): enough for
+    /// drills that kill services or inject poison, not for those that restart a server.
+    /// </summary>
+    public static async Task<DrillServers> SharedAsync() =>
+        new(await SharedServers.PostgresAsync(), await SharedServers.RabbitMqAsync()) { _shared = true };
+
+    private bool _shared;
+
     public async ValueTask DisposeAsync()
     {
+        if (_shared) return;
         await RabbitMq.DisposeAsync();
         await Postgres.DisposeAsync();
     }
