@@ -75,6 +75,8 @@ public sealed class DeliveryGuaranteeTests
         Assert.Equal(2, await pipeline.CountedApplicationsAsync());
         Assert.Equal(2, await pipeline.CoordinationEventsAsync());
         Assert.Equal(2, await pipeline.CoordinationInboxEntriesAsync());
+        // The skipped copy is on record, so drills and operators can count duplicates from the database.
+        Assert.Equal(1, await pipeline.CoordinationDuplicatesSuppressedAsync());
     }
 
     [Fact]
