@@ -51,6 +51,7 @@ await using (var servers = await DrillServers.StartAsync())
         try
         {
             results.Add(await Drills.RunAsync(servers, settings, drill));
+            WriteReport(); // after each drill, so an interrupted run keeps what it measured
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -63,12 +64,15 @@ await using (var servers = await DrillServers.StartAsync())
     }
 }
 
-if (report.Length > 0)
+WriteReport();
+if (report.Length > 0) Console.WriteLine($"Figures written to {report}");
+void WriteReport()
 {
+    if (report.Length == 0) return;
     ReliabilityReport.Write(report, results,
         $"{Environment.ProcessorCount} cores, {settings.Operations} operations per drill by {settings.Clients} clients, servers from local binaries");
-    Console.WriteLine($"Figures written to {report}");
 }
+
 var failures = results.Where(r => r.Problems().Any()).Select(r => r.Drill).ToList();
 Console.WriteLine(failures.Count == 0 ? $"drills: {results.Count} passed, lost = 0" : $"drills: {results.Count - failures.Count} passed, {failures.Count} failed ({string.Join(", ", failures)})");
 return failures.Count == 0 ? 0 : 1;

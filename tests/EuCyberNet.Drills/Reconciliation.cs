@@ -441,11 +441,19 @@ public sealed class Reconciler(DrillPlatform platform, Load load, PublishedTap t
                 && text[..4] == again[..4] && text[4..].TrimStart().StartsWith('{') && JsonEquals(text[4..], again[4..])));
             if (same) continue;
             f.ReadModelMismatches++;
-            f.Notes.Add($"Coordination's {view} differs after a rebuild: {Shorten(text)} → {Shorten(again ?? "(missing)")}");
+            f.Notes.Add($"Coordination's {view} differs after a rebuild: {Difference(text, again ?? "(missing)")}");
         }
     }
 
-    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
+    /// <summary>Where two texts first part: some context before, and what each has from there.</summary>
+    public static string Difference(string a, string b)
+    {
+        var at = 0;
+        while (at < a.Length && at < b.Length && a[at] == b[at]) at++;
+        var from = Math.Max(0, at - 120);
+        string Piece(string s) => s.Substring(at, Math.Min(200, s.Length - at));
+        return $"…{a[from..at]} ⟨before: {Piece(a)} | after: {Piece(b)}⟩";
+    }
 
     /// <summary>
     /// Equal JSON, where instants count as equal when they differ only below the microsecond:

@@ -57,6 +57,19 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
+        Watch(process.Id);
+    }
+
+    /// <summary>A watchdog that SIGKILLs the service if the drill process dies first (it ends by itself when the service does).</summary>
+    private static void Watch(int servicePid)
+    {
+        var watchdog = new ProcessStartInfo("bash") { UseShellExecute = false };
+        watchdog.ArgumentList.Add("-c");
+        watchdog.ArgumentList.Add("while kill -0 \"$1\" 2>/dev/null && kill -0 \"$2\" 2>/dev/null; do sleep 2; done; kill -KILL \"$2\" 2>/dev/null; exit 0");
+        watchdog.ArgumentList.Add("watch");
+        watchdog.ArgumentList.Add(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        watchdog.ArgumentList.Add(servicePid.ToString(CultureInfo.InvariantCulture));
+        Process.Start(watchdog)?.Dispose();
     }
 
     private static void Write(StreamWriter log, string line)
