@@ -40,10 +40,18 @@ public static class ReliabilityReport
         if (start < 0 || end < start) throw new InvalidOperationException($"{path} lacks the markers {Start} … {End}.");
 
         var rows = new List<(string Drill, string Row)>();
+        var notes = new List<(string Drill, string Line)>();
         foreach (var line in text[(start + Start.Length)..end].Split('\n'))
         {
+            if (line.StartsWith("- **", StringComparison.Ordinal) && line.IndexOf("**:", 4, StringComparison.Ordinal) is > 4 and var close)
+                notes.Add((line[4..close], line));
             if (!line.StartsWith("| ", StringComparison.Ordinal) || line.StartsWith("| drill |", StringComparison.Ordinal)) continue;
             rows.Add((line.Split('|', StringSplitOptions.TrimEntries)[1], line));
+        }
+        foreach (var f in results)
+        {
+            notes.RemoveAll(n => n.Drill == f.Drill);
+            if (f.Notes.Count > 0) notes.Add((f.Drill, $"- **{f.Drill}**: {string.Join("; ", f.Notes)}"));
         }
         foreach (var f in results)
         {
@@ -57,11 +65,11 @@ public static class ReliabilityReport
         block.Append(CultureInfo.InvariantCulture, $"Last run: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {environment}.\n\n");
         block.Append(Header).Append('\n');
         foreach (var (_, row) in rows) block.Append(row).Append('\n');
-        var notes = results.Where(r => r.Notes.Count > 0).ToList();
         if (notes.Count > 0)
         {
-            block.Append("\nWhat the drills of this run observed:\n\n");
-            foreach (var f in notes) block.Append(CultureInfo.InvariantCulture, $"- **{f.Drill}**: {string.Join("; ", f.Notes)}\n");
+            block.Append("\nWhat each drill observed:\n\n");
+            foreach (var drill in rows.Select(r => r.Drill))
+                foreach (var (_, line) in notes.Where(n => n.Drill == drill)) block.Append(line).Append('\n');
         }
         block.Append(End);
         File.WriteAllText(path, text[..start] + block + text[(end + End.Length)..]);
