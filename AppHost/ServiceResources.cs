@@ -38,7 +38,8 @@ public static class ServiceResources
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
             .WithEnvironment("Auth__SigningKey", signingKey.Parameter)
             .WithHttpHealthCheck("/health")
-            .WithExternalHttpEndpoints();
+            .WithExternalHttpEndpoints()
+            .WithSeedDemoDataCommand(signingKey.OperatorToken, new EuCyberNet.Demo.DemoOptions(Experts: builder.Configuration.GetValue("Demo:Experts", 300)));
         foreach (var service in services) gateway.WithReference(service).WaitFor(service);
         return gateway;
     }

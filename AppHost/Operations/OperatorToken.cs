@@ -11,20 +11,26 @@ namespace EuCyberNet.AppHost.Operations;
 /// </summary>
 public sealed class OperatorToken(string signingKey)
 {
-    public string Create(string role = "coordinator")
+    public string Create(string role = "coordinator") => Create("aspire-dashboard", role);
+
+    /// <summary>A token for someone else: the demo seeder acts as staff, experts (expert_id) and partners (partner_id).</summary>
+    public string Create(string user, string role, Guid? expertId = null, string? partnerId = null, TimeSpan? lifetime = null)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var header = Encode(new { alg = "HS256", typ = "JWT" });
-        var payload = Encode(new Dictionary<string, object>
+        var claims = new Dictionary<string, object>
         {
             ["iss"] = "eucybernet-local",
             ["aud"] = "eucybernet",
-            ["sub"] = "aspire-dashboard",
+            ["sub"] = user,
             ["role"] = role,
             ["iat"] = now,
             ["nbf"] = now,
-            ["exp"] = now + 300,
-        });
+            ["exp"] = now + (long)(lifetime ?? TimeSpan.FromMinutes(5)).TotalSeconds,
+        };
+        if (expertId is { } expert) claims["expert_id"] = expert.ToString();
+        if (partnerId is not null) claims["partner_id"] = partnerId;
+        var payload = Encode(claims);
         var signature = HMACSHA256.HashData(Convert.FromBase64String(signingKey), Encoding.ASCII.GetBytes($"{header}.{payload}"));
         return $"{header}.{payload}.{Base64Url.EncodeToString(signature)}";
     }

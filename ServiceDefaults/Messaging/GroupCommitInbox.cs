@@ -76,6 +76,7 @@ public sealed partial class GroupCommitInbox : IAsyncDisposable
             Activity.Current?.Id,
             stage,
             Stopwatch.GetTimestamp());
+        using var scope = CorrelationScope.Begin(context, pending.CorrelationId);
         await _waiting.Writer.WriteAsync(pending, context.CancellationToken);
         await pending.Done.Task.WaitAsync(context.CancellationToken);
     }

@@ -36,6 +36,7 @@ public abstract class IdempotentConsumer<TMessage>(IDocumentStore store) : ICons
         session.CausationId = messageId.ToString();
         session.LastModifiedBy = context.Headers.Get<string>(PlatformHeaders.User) ?? "system";
         if (Activity.Current?.Id is { } traceParent) session.SetHeader(PlatformHeaders.TraceParent, traceParent);
+        using var scope = CorrelationScope.Begin(context, session.CorrelationId);
 
         if (await session.LoadAsync<InboxEntry>(inboxId, context.CancellationToken) is not null)
         {

@@ -10,6 +10,7 @@ using EuCyberNet.Coordination.Recording;
 using EuCyberNet.Coordination.Timeline;
 using EuCyberNet.ServiceDefaults.EventSourcing;
 using EuCyberNet.ServiceDefaults.Messaging;
+using EuCyberNet.ServiceDefaults.Telemetry;
 using JasperFx.Events.Projections;
 using Marten;
 using Weasel.Core;
@@ -66,6 +67,8 @@ public static class CoordinationModule
         builder.Services.AddGroupCommitInbox();
 
         builder.AddMessaging(ServiceName, bus => bus.AddRecorders());
+        builder.Services.AddDomainGauge("eucybernet.coordination.overlaps_open", "{alert}", "Overlap alerts raised or acknowledged, not yet resolved or dismissed",
+            async (session, ct) => await session.Query<OverlapAlert>().CountAsync(a => a.Status == OverlapStatus.Raised || a.Status == OverlapStatus.Acknowledged, ct));
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Experts.Engagements;
 using EuCyberNet.Experts.Erasure;
 using EuCyberNet.Experts.Matching;
@@ -8,6 +9,7 @@ using EuCyberNet.Experts.Publishing;
 using EuCyberNet.Experts.Search;
 using EuCyberNet.ServiceDefaults.EventSourcing;
 using EuCyberNet.ServiceDefaults.Messaging;
+using EuCyberNet.ServiceDefaults.Telemetry;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,6 +26,8 @@ public static class ExpertsModule
         builder.AddEventStore("expertsdb", ConfigureStore)
             .PublishIntegrationEvents<ExpertsIntegrationEvents>();
         builder.AddMessaging(ServiceName, bus => bus.AddEngagementConsumers());
+        builder.Services.AddDomainGauge("eucybernet.experts.in_pool", "{expert}", "Experts accepted into the pool (suspended, withdrawn and erased ones are not)",
+            async (session, ct) => (await session.QueryAsync<long>($"select count(*) from public.{ExpertSearchTable.IndexName} where status = 'accepted'", ct)).Single());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => new ExpertsReadSide(NpgsqlDataSource.Create(
             // A few query shapes over and over: prepared (no re-parsing), but planned for each
@@ -40,9 +44,11 @@ public static class ExpertsModule
                 return ValueTask.CompletedTask;
             };
             // Per client address; behind the gateway, the first X-Forwarded-For address.
-            limiter.AddPolicy(PoolApi.ApplicationsRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-                ClientAddress(http),
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // A coordinator entering applications on people's behalf is not limited (see the gateway).
+            limiter.AddPolicy(PoolApi.ApplicationsRateLimit, http => http.User.IsInRole(Roles.Coordinator)
+                ? RateLimitPartition.GetNoLimiter("staff")
+                : RateLimitPartition.GetFixedWindowLimiter(ClientAddress(http),
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         return builder;
     }

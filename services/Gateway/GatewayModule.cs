@@ -31,8 +31,11 @@ public static class GatewayModule
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = WriteTooManyRequestsAsync;
-            limiter.AddPolicy(Routes.ExpertApplicationsPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                ClientAddress(http), _ => new FixedWindowRateLimiterOptions
+            // Anonymous applicants are limited per address; a coordinator entering applications on
+            // people's behalf (paper forms, moving an existing pool in, the demo data) is not.
+            limiter.AddPolicy(Routes.ExpertApplicationsPolicy, http => http.User.IsInRole(Roles.Coordinator)
+                ? RateLimitPartition.GetNoLimiter("staff")
+                : RateLimitPartition.GetFixedWindowLimiter(ClientAddress(http), _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = options.ExpertApplicationsPerMinute,
                     Window = TimeSpan.FromMinutes(1),
@@ -60,6 +63,9 @@ public static class GatewayModule
                 return ValueTask.CompletedTask;
             }));
 
+        // The services deny by default; the gateway only forwards, so a path no service serves is a
+        // plain 404 here rather than a 401 from the default-deny fallback policy.
+        builder.Services.Configure<Microsoft.AspNetCore.Authorization.AuthorizationOptions>(options => options.FallbackPolicy = null);
         builder.Services.AddHttpClient(MergedOpenApiDocument.HttpClientName);
         builder.Services.AddSingleton<MergedOpenApiDocument>();
         return builder;

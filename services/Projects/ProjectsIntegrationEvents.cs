@@ -56,6 +56,16 @@ public sealed class ProjectsIntegrationEvents : IStatefulIntegrationEventMapper
                 return (await StateAsync<ExpertiseRequest>(session, e, ct)).ApprovedAt is null
                     ? []
                     : [new V1.ExpertiseRequestCancelled(e.StreamId, e.Version, cancelled.Reason, e.Timestamp)];
+            case ApplicationReceived received:
+                return [new V1.ExpertiseRequestApplicationReceived(e.StreamId, e.Version, received.ExpertId, received.Nominated, e.Timestamp)];
+            case ApplicationShortlisted shortlisted:
+                return [new V1.ExpertiseRequestApplicantShortlisted(e.StreamId, e.Version, shortlisted.ExpertId, e.Timestamp)];
+            case ApplicationSelected selected:
+                return [new V1.ExpertiseRequestApplicantSelected(e.StreamId, e.Version, selected.ExpertId, selected.DeploymentId, e.Timestamp)];
+            case ApplicationDeclined declined:
+                return [new V1.ExpertiseRequestApplicantDeclined(e.StreamId, e.Version, declined.ExpertId, e.Timestamp)];
+            case ApplicationWithdrawn withdrawn:
+                return [new V1.ExpertiseRequestApplicationWithdrawn(e.StreamId, e.Version, withdrawn.ExpertId, e.Timestamp)];
             case SelectionReleased released:
             {
                 // A cancelled deployment reopens a fulfilled request: the network hears it is closed again.

@@ -7,6 +7,7 @@ using EuCyberNet.Projects.Partners;
 using EuCyberNet.Projects.Projects;
 using EuCyberNet.ServiceDefaults.EventSourcing;
 using EuCyberNet.ServiceDefaults.Messaging;
+using EuCyberNet.ServiceDefaults.Telemetry;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -42,6 +43,10 @@ public static class ProjectsModule
             })
             .PublishIntegrationEvents<ProjectsIntegrationEvents>();
         builder.AddMessaging(ServiceName, bus => bus.AddExpertFactConsumers());
+        builder.Services.AddDomainGauge("eucybernet.projects.open_requests", "{request}", "Requests for expertise published and open for applications",
+            async (session, ct) => await session.Query<ExpertiseRequest>().CountAsync(r => r.Status == RequestStatus.Published, ct));
+        builder.Services.AddDomainGauge("eucybernet.projects.active_deployments", "{deployment}", "Deployments confirmed or under way (started, extended)",
+            async (session, ct) => await session.Query<Deployment>().CountAsync(d => d.Status == DeploymentStatus.Confirmed || d.Status == DeploymentStatus.Started, ct));
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.Configure<DeadlineCheckOptions>(builder.Configuration.GetSection("DeadlineCheck"));

@@ -17,27 +17,51 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public HttpClient Gateway { get; private set; } = null!;
 
+    /// <summary>The folder of the local servers' data and of the secrets the AppHost generated (its .data).</summary>
+    public string DataDirectory => _dataDirectory;
+
+    public int PostgresPort { get; } = TestEnvironment.FreePort();
+
+    public int RabbitMqPort { get; } = TestEnvironment.FreePort();
+
+    public int RabbitMqManagementPort { get; } = TestEnvironment.FreePort();
+
     public static readonly string[] Services = ["experts", "projects", "training", "coordination", "gateway"];
+
+    /// <summary>The Aspire dashboard of this system (plain HTTP, anonymous, as `./eucybernet up` runs it).</summary>
+    public Uri Dashboard { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.EuCyberNet_AppHost>(
         [
+            // The dashboard, which the testing builder leaves out by default: the browser check looks at it.
+            $"ASPNETCORE_URLS=http://127.0.0.1:{TestEnvironment.FreePort()}", // the testing builder moves it to a free port of its own
+            $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{TestEnvironment.FreePort()}",
+            $"ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{TestEnvironment.FreePort()}",
+            "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
+            "ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
             "Infrastructure:Mode=local",
             $"Infrastructure:DataDirectory={_dataDirectory}",
-            $"Infrastructure:PostgresPort={TestEnvironment.FreePort()}",
-            $"Infrastructure:RabbitMqPort={TestEnvironment.FreePort()}",
-            $"Infrastructure:RabbitMqManagementPort={TestEnvironment.FreePort()}",
+            $"Infrastructure:PostgresPort={PostgresPort}",
+            $"Infrastructure:RabbitMqPort={RabbitMqPort}",
+            $"Infrastructure:RabbitMqManagementPort={RabbitMqManagementPort}",
             $"Infrastructure:RabbitMqDistributionPort={TestEnvironment.FreePort()}",
             $"Infrastructure:RabbitMqNodeName=eucn-e2e-{Guid.NewGuid():N}@localhost",
             "Gateway:Port=0",
-        ]);
+            "Demo:Experts=60", // the "Seed demo data" command's test: the whole demo, with a smaller pool
+        ], (options, _) =>
+        {
+            options.DisableDashboard = false;
+            options.AllowUnsecuredTransport = true;
+        });
         App = await builder.BuildAsync();
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         await App.StartAsync(startup.Token);
         foreach (var service in Services)
             await App.ResourceNotifications.WaitForResourceHealthyAsync(service, startup.Token);
         Gateway = App.CreateHttpClient("gateway");
+        Dashboard = App.GetEndpoint("aspire-dashboard", "http");
         SigningKey = (await File.ReadAllTextAsync(Path.Combine(_dataDirectory, "secrets", "jwt-signing-key"))).Trim();
     }
 

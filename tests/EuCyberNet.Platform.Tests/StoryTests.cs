@@ -35,7 +35,7 @@ public sealed class StoryTests : IAsyncLifetime
         Assert.Equal("SI", applied.GetProperty("data").GetProperty("citizenship").GetString());
 
         Assert.Equal(1, await _pipeline.WaitForCountedApplicationsAsync(1));
-        Assert.Equal(1, await _pipeline.CoordinationEventsAsync());
+        Assert.Equal(Pipeline.IntegrationEventsPerApplication, await _pipeline.CoordinationEventsAsync());
     }
 
     [Fact]

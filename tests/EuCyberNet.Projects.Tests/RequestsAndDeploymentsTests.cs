@@ -19,7 +19,8 @@ public sealed class RequestsAndDeploymentsTests(SharedHost shared)
         await using var heard = await PublishedEvents.ListenAsync(_host.Platform.VirtualHost,
             typeof(V1.ExpertiseRequestPublished), typeof(V1.ExpertiseRequestClosed), typeof(V1.ExpertiseRequestFulfilled),
             typeof(V1.DeploymentConfirmed), typeof(V1.DeploymentStarted), typeof(V1.DeploymentExtended),
-            typeof(V1.DeploymentCompleted), typeof(V1.DeploymentEvaluated));
+            typeof(V1.DeploymentCompleted), typeof(V1.DeploymentEvaluated),
+            typeof(V1.ExpertiseRequestApplicationReceived), typeof(V1.ExpertiseRequestApplicantShortlisted), typeof(V1.ExpertiseRequestApplicantSelected));
         var (ana, ben) = (await _host.AcceptedExpertAsync(), await _host.AcceptedExpertAsync());
         var request = await _host.PublishedRequestAsync(Api.RequestBody(expertsNeeded: 2));
         Assert.Equal((RequestStatus.Published, 3L, "rita.requester", "carla.coordinator"), (request.Status, request.Version, request.SubmittedBy, request.ApprovedBy));
@@ -50,6 +51,14 @@ public sealed class RequestsAndDeploymentsTests(SharedHost shared)
         Assert.Equal(2, published.GetProperty("request").GetProperty("expertsNeeded").GetInt32());
         Assert.Equal("filled", Cause(Assert.Single(await heard.WaitForAsync("ExpertiseRequestClosed", 1, m => Id(m, "requestId") == request.Id))));
         await heard.WaitForAsync("ExpertiseRequestFulfilled", 1, m => Id(m, "requestId") == request.Id);
+        // The selection step by step, ids only: who applied, was shortlisted, was selected into which deployment.
+        Assert.Equal(new[] { ana, ben }.Order(), (await heard.WaitForAsync("ExpertiseRequestApplicationReceived", 2, m => Id(m, "requestId") == request.Id))
+            .Select(m => Id(m, "expertId")).Order());
+        await heard.WaitForAsync("ExpertiseRequestApplicantShortlisted", 2, m => Id(m, "requestId") == request.Id);
+        var selections = await heard.WaitForAsync("ExpertiseRequestApplicantSelected", 2, m => Id(m, "requestId") == request.Id);
+        Assert.Equal(new[] { (ana, anaDeployment), (ben, benDeployment) }.OrderBy(s => s.Item1),
+            selections.Select(m => (Id(m, "expertId"), Id(m, "deploymentId"))).OrderBy(s => s.Item1));
+        Assert.All(selections, m => Assert.DoesNotContain("SIM3", m.GetRawText(), StringComparison.Ordinal)); // the selection's reason stays in Projects
         Assert.Equal(2, (await heard.WaitForAsync("DeploymentConfirmed", 2, m => Deployment(m) == request.Id)).Count);
         var extended = Assert.Single(await heard.WaitForAsync("DeploymentExtended", 1, m => Id(m, "deploymentId") == anaDeployment));
         Assert.Equal(Api.Iso(newEnd), extended.GetProperty("deployment").GetProperty("endDate").GetString());

@@ -78,6 +78,42 @@ public sealed record ExpertiseRequestCancelled(Guid RequestId, long Version, str
     public string Subject => Subjects.ExpertiseRequest(RequestId);
 }
 
+// The selection, step by step (added for issue 7: without them the network's story jumped from a
+// published request to a confirmed deployment). Ids only: no names, no reasons. Version = the
+// request's stream version after the step.
+
+/// <summary>An expert applied to a published request, or staff nominated one (<c>Nominated</c>).</summary>
+public sealed record ExpertiseRequestApplicationReceived(Guid RequestId, long Version, Guid ExpertId, bool Nominated, DateTimeOffset OccurredAt)
+    : IIntegrationEvent
+{
+    public string Subject => Subjects.ExpertiseRequest(RequestId);
+}
+
+/// <summary>The requester shortlisted an applicant.</summary>
+public sealed record ExpertiseRequestApplicantShortlisted(Guid RequestId, long Version, Guid ExpertId, DateTimeOffset OccurredAt) : IIntegrationEvent
+{
+    public string Subject => Subjects.ExpertiseRequest(RequestId);
+}
+
+/// <summary>The requester selected an applicant: deployment <c>DeploymentId</c> is planned for them.</summary>
+public sealed record ExpertiseRequestApplicantSelected(Guid RequestId, long Version, Guid ExpertId, Guid DeploymentId, DateTimeOffset OccurredAt)
+    : IIntegrationEvent
+{
+    public string Subject => Subjects.ExpertiseRequest(RequestId);
+}
+
+/// <summary>The requester declined an applicant (not selected).</summary>
+public sealed record ExpertiseRequestApplicantDeclined(Guid RequestId, long Version, Guid ExpertId, DateTimeOffset OccurredAt) : IIntegrationEvent
+{
+    public string Subject => Subjects.ExpertiseRequest(RequestId);
+}
+
+/// <summary>The expert withdrew their application.</summary>
+public sealed record ExpertiseRequestApplicationWithdrawn(Guid RequestId, long Version, Guid ExpertId, DateTimeOffset OccurredAt) : IIntegrationEvent
+{
+    public string Subject => Subjects.ExpertiseRequest(RequestId);
+}
+
 /// <summary>The deployment of one expert for one request, as it stands.</summary>
 public sealed record DeploymentSnapshot(
     Guid RequestId,

@@ -95,7 +95,7 @@ public sealed class RecordTrainingCompleted(IDocumentStore store) : IdempotentCo
     {
         var m = context.Message;
         if (m.ExpertId is not { } expertId) return Task.CompletedTask;
-        var record = new TrainingRecord(m.EnrolmentId, m.SessionId, m.CourseId, m.CourseTitle, m.RolesCovered, m.CertificateNumber, m.OccurredAt);
+        var record = new TrainingRecord(m.EnrolmentId, m.SessionId, m.CourseId, m.CourseTitle, m.RolesCovered, m.CertificateNumber, m.OccurredAt, m.Version);
         return ExpertStreams.DecideAsync(session, expertId, nameof(TrainingCompleted),
             expert => EngagementRules.RecordTraining(expert, record), context.CancellationToken);
     }

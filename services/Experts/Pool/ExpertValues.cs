@@ -93,7 +93,11 @@ public sealed record DeploymentRecord(
     public bool IsCompleted => Stage is DeploymentStage.Completed or DeploymentStage.Evaluated;
 }
 
-/// <summary>A course the expert completed, as Training described it.</summary>
+/// <summary>
+/// A course the expert completed, as Training described it. Training announces a completion twice —
+/// at completion and again at certification, with the certificate number — and <see cref="SourceVersion"/>
+/// (the enrolment's version) says which is newer.
+/// </summary>
 public sealed record TrainingRecord(
     Guid EnrolmentId,
     Guid SessionId,
@@ -101,4 +105,5 @@ public sealed record TrainingRecord(
     string CourseTitle,
     IReadOnlyList<EcsfRole> RolesCovered,
     string? CertificateNumber,
-    DateTimeOffset CompletedAt);
+    DateTimeOffset CompletedAt,
+    long SourceVersion = 0);

@@ -107,6 +107,30 @@ public sealed class ConsumedEventsTests(ExpertsAppFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_certification_after_the_completion_puts_the_certificate_number_on_the_record()
+    {
+        // Training announces TrainingCompleted at completion (no number) and again at certification.
+        var id = await App.AcceptedExpertAsync();
+        var completion = new TrainingCompleted(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "Incident handling", id,
+            [EcsfRole.CyberIncidentResponder], null, DateTimeOffset.UtcNow, Version: 4);
+        var certification = completion with { CertificateNumber = "EUCN-2027-0777", OccurredAt = completion.OccurredAt.AddMinutes(5), Version = 5 };
+
+        var first = await Publish(completion);
+        await WaitForAsync(id, e => e.GetProperty("trainings").GetArrayLength() == 1, "the completion");
+        var second = await Publish(certification);
+        var late = await Publish(completion); // a redelivered, older announcement
+
+        var expert = await WaitForAsync(id, e => e.GetProperty("trainings").EnumerateArray()
+            .Any(t => t.GetProperty("certificateNumber").GetString() == "EUCN-2027-0777"), "the certificate number");
+        await ConsumedAsync(first, second, late);
+        var training = Assert.Single((await App.GetAsync(id)).GetProperty("trainings").EnumerateArray());
+        Assert.Equal("EUCN-2027-0777", training.GetProperty("certificateNumber").GetString());
+        Assert.Equal(completion.OccurredAt, training.GetProperty("completedAt").GetDateTimeOffset());
+        Assert.Equal(2, (await App.HistoryAsync(id)).Count(e => e.GetProperty("type").GetString() == "ExpertTrainingCompleted"));
+        Assert.Equal(1, expert.GetProperty("trainings").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_deployment_of_an_unknown_expert_goes_to_the_error_queue_and_is_not_lost()
     {
         await Publish(new DeploymentConfirmed(Guid.NewGuid(), 2, Snapshot(Guid.NewGuid(), "confirmed"), DateTimeOffset.UtcNow));

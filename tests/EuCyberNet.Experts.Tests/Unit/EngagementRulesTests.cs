@@ -83,6 +83,37 @@ public sealed class EngagementRulesTests
     }
 
     [Fact]
+    public void The_certification_updates_the_completion_with_its_certificate_number_and_an_older_announcement_changes_nothing()
+    {
+        var enrolment = Guid.NewGuid();
+        var completed = new TrainingRecord(enrolment, Guid.NewGuid(), Guid.NewGuid(), "Malware analysis", [EcsfRole.DigitalForensicsInvestigator], null, Given.Start, SourceVersion: 4);
+        var certified = completed with { CertificateNumber = "EUCN-2027-0042", CompletedAt = Given.Start.AddHours(2), SourceVersion = 5 };
+        var expert = Given.Events([.. Given.RoadTo(ExpertStatus.Accepted),
+            EngagementRules.RecordTraining(Given.Expert(ExpertStatus.Accepted), completed).Emits<ExpertTrainingCompleted>()]);
+
+        var update = EngagementRules.RecordTraining(expert, certified).Emits<ExpertTrainingCompleted>();
+        Assert.Equal("EUCN-2027-0042", update.Training.CertificateNumber);
+        Assert.Equal(Given.Start, update.Training.CompletedAt); // completed then, certified later
+        var after = Given.Events([.. Given.RoadTo(ExpertStatus.Accepted), new ExpertTrainingCompleted(completed), update]);
+        Assert.Equal("EUCN-2027-0042", Assert.Single(after.Trainings).CertificateNumber);
+
+        // the completion heard again, or late: the certificate stays
+        EngagementRules.RecordTraining(after, completed).IsNothing();
+        EngagementRules.RecordTraining(after, certified).IsNothing();
+    }
+
+    [Fact]
+    public void Without_versions_a_certificate_number_is_still_news_but_its_absence_is_not()
+    {
+        var completed = new TrainingRecord(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "CTI basics", [], null, Given.Start);
+        var expert = Given.Events([.. Given.RoadTo(ExpertStatus.Accepted), new ExpertTrainingCompleted(completed)]);
+
+        var update = EngagementRules.RecordTraining(expert, completed with { CertificateNumber = "C-1" }).Emits<ExpertTrainingCompleted>();
+        var certified = Given.Events([.. Given.RoadTo(ExpertStatus.Accepted), new ExpertTrainingCompleted(completed), update]);
+        EngagementRules.RecordTraining(certified, completed).IsNothing();
+    }
+
+    [Fact]
     public void Nothing_more_is_recorded_about_an_erased_expert()
     {
         var erased = Given.Expert(ExpertStatus.Erased);

@@ -45,7 +45,7 @@ public static class TokenCommand
         return 0;
     }
 
-    private static string? ReadKeyFile(string? path)
+    internal static string? ReadKeyFile(string? path)
     {
         path ??= Path.Combine(Directory.GetCurrentDirectory(), ".data", "secrets", "jwt-signing-key");
         if (File.Exists(path)) return File.ReadAllText(path).Trim();
