@@ -50,6 +50,7 @@ public static class EventStoreExtensions
                 options.Projections.Errors.SkipUnknownEvents = false;
                 options.OpenTelemetry.TrackConnections = TrackLevel.Normal;
                 options.Schema.For<InboxEntry>();
+                options.Schema.For<DuplicateDelivery>();
                 configure(options);
                 return options;
             })

@@ -155,6 +155,7 @@ public sealed partial class GroupCommitInbox : IAsyncDisposable
                 new KeyValuePair<string, object?>("consumer", pending.InboxName));
             pending.Done.TrySetResult();
         }
+        await DuplicateDeliveries.RecordAsync(_store, [.. duplicates.Select(d => (d.InboxId, d.MessageType))], CancellationToken.None);
         foreach (var pending in duplicates)
         {
             EuCyberNetTelemetry.DuplicatesSuppressed.Add(1, new KeyValuePair<string, object?>("consumer", pending.InboxName));

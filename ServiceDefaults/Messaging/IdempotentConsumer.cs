@@ -41,6 +41,7 @@ public abstract class IdempotentConsumer<TMessage>(IDocumentStore store) : ICons
         if (await session.LoadAsync<InboxEntry>(inboxId, context.CancellationToken) is not null)
         {
             EuCyberNetTelemetry.DuplicatesSuppressed.Add(1, new KeyValuePair<string, object?>("consumer", InboxName));
+            await DuplicateDeliveries.RecordAsync(store, inboxId, typeof(TMessage).Name, context.CancellationToken);
             return;
         }
 
@@ -54,6 +55,7 @@ public abstract class IdempotentConsumer<TMessage>(IDocumentStore store) : ICons
         {
             // Another delivery of the same message committed first; ours rolled back entirely.
             EuCyberNetTelemetry.DuplicatesSuppressed.Add(1, new KeyValuePair<string, object?>("consumer", InboxName));
+            await DuplicateDeliveries.RecordAsync(store, inboxId, typeof(TMessage).Name, context.CancellationToken);
             return;
         }
 

@@ -77,6 +77,8 @@ public sealed class DeliveryGuaranteeTests
         Assert.Equal(2, await pipeline.CountedApplicationsAsync());
         Assert.Equal(2, await pipeline.CoordinationEventsAsync()); // published directly: one message per application here
         Assert.Equal(2, await pipeline.CoordinationInboxEntriesAsync());
+        // The skipped copy is on record, so drills and operators can count duplicates from the database.
+        Assert.Equal(1, await pipeline.CoordinationDuplicatesSuppressedAsync());
     }
 
     [Fact]

@@ -88,6 +88,9 @@ public sealed class Pipeline : IAsyncDisposable
 
     public Task<long> CoordinationInboxEntriesAsync() => CountAsync(Coordination, "coordinationdb", "mt_doc_inboxentry");
 
+    /// <summary>Deliveries Coordination's inbox recognised as already applied and skipped (DuplicateDelivery records).</summary>
+    public Task<long> CoordinationDuplicatesSuppressedAsync() => CountAsync(Coordination, "coordinationdb", "mt_doc_duplicatedelivery");
+
     public Task<long> ExpertsEventsAsync() => CountAsync(Experts, "expertsdb", "mt_events where type <> 'tombstone'");
 
     public async Task<long> RelayCheckpointAsync()

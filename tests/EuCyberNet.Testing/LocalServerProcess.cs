@@ -19,10 +19,18 @@ public sealed class LocalServerProcess : IAsyncDisposable
 
     private readonly string _script;
     private readonly string[] _args;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
 
     public LocalServerProcess(string script, string logFile, params string[] args)
+        : this(script, logFile, new Dictionary<string, string>(), args)
     {
+    }
+
+    /// <param name="environment">Extra environment for the server script (e.g. EUCYBERNET_PG_FAST=0 for a durable PostgreSQL).</param>
+    public LocalServerProcess(string script, string logFile, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        _environment = environment;
         _script = script;
         _args = args;
         LogFile = logFile;
@@ -44,6 +52,7 @@ public sealed class LocalServerProcess : IAsyncDisposable
         start.Environment["WATCHED_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["SERVER_LOG"] = LogFile;
         start.Environment["EUCYBERNET_PG_FAST"] = "1";
+        foreach (var (key, value) in _environment) start.Environment[key] = value;
         _process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {_script}.");
     }
 
@@ -54,6 +63,14 @@ public sealed class LocalServerProcess : IAsyncDisposable
         using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             await kill!.WaitForExitAsync();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    /// <summary>Waits for the supervised server to exit by itself (after a signal sent to it directly).</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        if (_process is null || _process.HasExited) return;
+        using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
     }
 

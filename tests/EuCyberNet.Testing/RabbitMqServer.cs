@@ -185,6 +185,14 @@ public sealed class RabbitMqServer : IAsyncDisposable
         return closed;
     }
 
+    /// <summary>A GET on the management API (e.g. <c>api/queues/{vhost}</c>), as JSON.</summary>
+    public async Task<JsonElement> ManagementAsync(string path) =>
+        await _management.GetFromJsonAsync<JsonElement>(path);
+
+    /// <summary>The name of a virtual host as the management API wants it in a path.</summary>
+    public static string VirtualHostPath(Uri virtualHost) =>
+        Uri.EscapeDataString(Uri.UnescapeDataString(virtualHost.AbsolutePath.Trim('/')));
+
     private async Task WaitUntilReadyAsync(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

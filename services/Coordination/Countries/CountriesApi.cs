@@ -54,7 +54,7 @@ public static class CountriesApi
             .ToListAsync(ct);
         var overlaps = await session.Query<OverlapAlert>()
             .Where(a => a.Countries.Contains(country) && (a.Status == OverlapStatus.Raised || a.Status == OverlapStatus.Acknowledged))
-            .OrderByDescending(a => a.RaisedAt)
+            .OrderByDescending(a => a.RaisedAt).ThenBy(a => a.Id) // alerts raised together: a stable order, the same after a rebuild
             .ToListAsync(ct);
 
         var live = activities.Where(a => a.Status != "cancelled").ToList();

@@ -1,0 +1,322 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using EuCyberNet.Testing;
+using RabbitMQ.Client;
+
+namespace EuCyberNet.Drills;
+
+/// <summary>One HTTP command the load sent, and what came of it.</summary>
+/// <param name="Status">The HTTP status, or 0 when no answer came (refused, reset, timed out).</param>
+/// <param name="StreamId">The resource's stream (from the path or the Location header).</param>
+/// <param name="Version">The stream version the answer's ETag names: the command's events end there.</param>
+public sealed record CommandOutcome(string Service, string Command, int Status, Guid? StreamId, long? Version)
+{
+    public bool Accepted => Status is >= 200 and < 300;
+}
+
+/// <summary>A resource the load created, whose read model the drill compares with a fold of its events.</summary>
+public sealed record CreatedResource(string Service, string Path, Guid Id);
+
+/// <summary>
+/// A steady, bounded load of commands across every service present, over HTTP with tokens of the
+/// roles each endpoint is meant for, plus partner events over AMQP. Bounded in count
+/// (<see cref="DrillSettings.Operations"/>) and time (<see cref="DrillSettings.LoadTimeLimit"/>).
+/// </summary>
+public sealed class Load : IDisposable
+{
+    private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+    private readonly DrillPlatform _platform;
+    private readonly ConcurrentQueue<CommandOutcome> _outcomes = new();
+    private readonly ConcurrentQueue<CreatedResource> _created = new();
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(15) };
+    private readonly ConcurrentDictionary<string, int> _roundRobin = new(StringComparer.Ordinal);
+    private readonly List<Func<int, Task>> _flows = [];
+    private PartnerSender? _partner;
+    private int _partnerSent;
+
+    public Load(DrillPlatform platform) => _platform = platform;
+
+    public IReadOnlyCollection<CommandOutcome> Outcomes => _outcomes;
+
+    public IReadOnlyCollection<CreatedResource> Created => _created;
+
+    /// <summary>The partner system of this drill (registered in Projects, with a RabbitMQ user of its own).</summary>
+    public PartnerSender? Partner => _partner;
+
+    /// <summary>Valid partner events published over AMQP and confirmed by the broker.</summary>
+    public int PartnerEventsSent => Volatile.Read(ref _partnerSent);
+
+    public async Task PrepareAsync()
+    {
+        var services = _platform.Services;
+        if (services.Contains("experts")) _flows.Add(ExpertApplicationAsync);
+        if (services.Contains("projects"))
+        {
+            _flows.Add(ProjectAsync);
+            _partner = await PartnerSender.RegisterAsync(this, _platform);
+            _flows.Add(PartnerEventAsync);
+        }
+        if (services.Contains("training")) _flows.Add(CourseAndSessionAsync);
+    }
+
+    /// <summary>Runs the load until its operation count or its time limit is reached.</summary>
+    public async Task RunAsync(CancellationToken stop = default)
+    {
+        if (_flows.Count == 0) throw new InvalidOperationException("No flow to run: no service present.");
+        var clock = Stopwatch.StartNew();
+        var next = -1;
+        var clients = Enumerable.Range(0, _platform.Settings.Clients).Select(async _ =>
+        {
+            while (!stop.IsCancellationRequested && clock.Elapsed < _platform.Settings.LoadTimeLimit)
+            {
+                var operation = Interlocked.Increment(ref next);
+                if (operation >= _platform.Settings.Operations) return;
+                try
+                {
+                    await _flows[operation % _flows.Count](operation);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException
+                    or RabbitMQ.Client.Exceptions.BrokerUnreachableException or RabbitMQ.Client.Exceptions.AlreadyClosedException
+                    or RabbitMQ.Client.Exceptions.OperationInterruptedException or InvalidOperationException)
+                {
+                    // Recorded where it happened; a fault makes flows break off, which is the point.
+                }
+                await Task.Delay(_platform.Settings.Pace, CancellationToken.None);
+            }
+        }).ToList();
+        await Task.WhenAll(clients);
+    }
+
+    // ---- flows -------------------------------------------------------------------------------
+
+    /// <summary>Apply, acknowledge, profile, consent, accept: every second expert joins the pool (ExpertJoinedPool → every subscriber).</summary>
+    private async Task ExpertApplicationAsync(int n)
+    {
+        var applied = await SendAsync("experts", "apply", HttpMethod.Post, "experts/applications", "coordinator", null, new
+        {
+            name = $"Drill Expert {n}",
+            email = $"drill-{n}-{Guid.NewGuid():N}@example.eu",
+            citizenship = Pick(n, "SI", "EE", "FI", "PT", "IE"),
+            organisation = "National CSIRT",
+            motivation = "Incident response in partner countries",
+        }, created: "experts");
+        if (applied is not { Accepted: true, StreamId: { } id } || n % 2 == 1) return;
+        if (!(await SendAsync("experts", "acknowledge", HttpMethod.Post, $"experts/{id}/acknowledge", "coordinator", null, null, streamId: id)).Accepted) return;
+        var expert = new ExpertIdentity(id);
+        if (!(await SendAsync("experts", "submit-profile", HttpMethod.Put, $"experts/{id}/profile", "expert", null, new
+            {
+                languages = new[] { new { code = "en", level = "c1" } },
+                roles = new[] { "cyber-incident-responder" },
+                skills = new[] { new { family = "tech", skillset = "Incident management", name = "Incident response" } },
+                yearsOfExperience = 8,
+                organisation = "National CSIRT",
+                bio = "Incident handler",
+            }, streamId: id, actor: expert)).Accepted) return;
+        if (!(await SendAsync("experts", "consent", HttpMethod.Put, $"experts/{id}/consents/data-processing", "expert", null,
+            new { given = true }, streamId: id, actor: expert)).Accepted) return;
+        await SendAsync("experts", "accept", HttpMethod.Post, $"experts/{id}/accept", "coordinator", null,
+            new { reason = "Drill: strong incident response record" }, streamId: id);
+    }
+
+    /// <summary>An expert acting on their own record (the token carries expert_id).</summary>
+    private sealed record ExpertIdentity(Guid Id);
+
+    private async Task ProjectAsync(int n)
+    {
+        object Body(string title) => new
+        {
+            title,
+            funder = $"Drill funder {n % 7}",
+            implementers = new[] { "e-Governance Academy" },
+            beneficiaryCountries = new[] { Pick(n, "MD", "UA", "KE", "GE") },
+            themes = new[] { "policy-and-strategy" },
+            pillars = new[] { "national-strategic-framework" },
+            budgetEur = 100_000m + n,
+            startDate = Iso(Today.AddDays(30)),
+            endDate = Iso(Today.AddDays(400)),
+            status = "planned",
+        };
+        var registered = await SendAsync("projects", "register-project", HttpMethod.Post, "projects", "project-officer", null,
+            Body($"Drill project {n}"), created: "projects");
+        if (registered is not { Accepted: true, StreamId: { } id, Version: { } version }) return;
+        await SendAsync("projects", "replace-project", HttpMethod.Put, $"projects/{id}", "project-officer", version,
+            Body($"Drill project {n}, revised"), streamId: id);
+    }
+
+    private async Task CourseAndSessionAsync(int n)
+    {
+        var course = await SendAsync("training", "add-course", HttpMethod.Post, "courses", "training-manager", null, new
+        {
+            title = $"Drill course {n}",
+            provider = "ENISA",
+            format = "classroom",
+            language = "en",
+            roles = new[] { "cyber-incident-responder" },
+            themes = new[] { "incident-management-and-cip" },
+            durationDays = 3,
+            prerequisites = Array.Empty<object>(),
+        }, created: "courses");
+        if (course is not { Accepted: true, StreamId: { } courseId }) return;
+        var start = Today.AddDays(40 + n % 20);
+        var session = await SendAsync("training", "schedule-session", HttpMethod.Post, "training-sessions", "training-manager", null, new
+        {
+            courseId,
+            startDate = Iso(start),
+            endDate = Iso(start.AddDays(2)),
+            country = "KE",
+            city = "Nairobi",
+            online = false,
+            capacity = 20,
+            enrolmentDeadline = Iso(start.AddDays(-7)),
+        }, created: "training-sessions");
+        if (session is not { Accepted: true, StreamId: { } sessionId }) return;
+        await SendAsync("training", "open-session", HttpMethod.Post, $"training-sessions/{sessionId}/open", "training-manager", null, null,
+            streamId: sessionId);
+    }
+
+    private async Task PartnerEventAsync(int n)
+    {
+        if (_partner is null) return;
+        var reference = $"DRILL-{n}";
+        await _partner.PublishAsync("project.reported", PartnerEvents.Report($"drill-{n}-{Guid.NewGuid():N}"[..40], reference));
+        Interlocked.Increment(ref _partnerSent);
+    }
+
+    // ---- plumbing ----------------------------------------------------------------------------
+
+    /// <summary>A replica of the service, round robin, preferring running ones.</summary>
+    public Uri BaseOf(string service)
+    {
+        var replicas = _platform.ReplicasOf(service).ToList();
+        var running = replicas.Where(r => r.IsRunning).ToList();
+        var pool = running.Count > 0 ? running : replicas;
+        var i = _roundRobin.AddOrUpdate(service, 0, (_, v) => v + 1);
+        return pool[i % pool.Count].BaseAddress;
+    }
+
+    public string TokenFor(string role, string user) => Tokens.Create(_platform.SigningKey, user, role);
+
+    private async Task<CommandOutcome> SendAsync(string service, string command, HttpMethod method, string path, string role, long? ifMatch,
+        object? body, string? created = null, Guid? streamId = null, ExpertIdentity? actor = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(BaseOf(service), path))
+        {
+            Content = body is null ? null : JsonContent.Create(body),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", actor is { } expert
+            ? Tokens.Create(_platform.SigningKey, $"expert-{expert.Id:N}", "expert", new System.Security.Claims.Claim(EuCyberNet.ServiceDefaults.Security.LocalTokens.ExpertIdClaim, expert.Id.ToString()))
+            : TokenFor(role, $"drill-{role}"));
+        if (ifMatch is { } expected) request.Headers.TryAddWithoutValidation("If-Match", $"\"{expected.ToString(CultureInfo.InvariantCulture)}\"");
+        CommandOutcome outcome;
+        try
+        {
+            using var response = await _http.SendAsync(request);
+            var id = streamId;
+            if (id is null && response.Headers.Location is { } location
+                && Guid.TryParse(location.OriginalString.TrimEnd('/').Split('/')[^1], out var fromLocation)) id = fromLocation;
+            long? version = response.Headers.ETag is { } etag && long.TryParse(etag.Tag.Trim('"'), CultureInfo.InvariantCulture, out var v) ? v : null;
+            outcome = new CommandOutcome(service, command, (int)response.StatusCode, id, version);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        {
+            outcome = new CommandOutcome(service, command, 0, streamId, null);
+        }
+        _outcomes.Enqueue(outcome);
+        if (outcome is { Accepted: true, StreamId: { } createdId } && created is not null) _created.Enqueue(new CreatedResource(service, created, createdId));
+        return outcome;
+    }
+
+    public void Record(CommandOutcome outcome) => _outcomes.Enqueue(outcome);
+
+    public void Dispose() => _http.Dispose();
+
+    private static string Pick(int n, params string[] values) => values[n % values.Length];
+
+    public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+/// <summary>A partner system of the drill: registered in Projects, publishing as its own RabbitMQ user.</summary>
+public sealed class PartnerSender
+{
+    private PartnerSender(Guid partnerId, string user, Uri amqp)
+    {
+        PartnerId = partnerId;
+        User = user;
+        Amqp = amqp;
+    }
+
+    public Guid PartnerId { get; }
+
+    public string User { get; }
+
+    public Uri Amqp { get; }
+
+    public static async Task<PartnerSender> RegisterAsync(Load load, DrillPlatform platform)
+    {
+        var user = $"drill-partner-{Guid.NewGuid():N}"[..24];
+        var amqp = await platform.Servers.RabbitMq.CreateUserAsync(platform.VirtualHost, user, Guid.NewGuid().ToString("N"),
+            configure: "^$", write: "^partner-events$", read: "^$");
+        using var http = new HttpClient { BaseAddress = load.BaseOf("projects") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", load.TokenFor("coordinator", "drill-coordinator"));
+        using var response = await http.PostAsJsonAsync("partners", new { name = $"Drill implementer {user}", amqpUser = user });
+        response.EnsureSuccessStatusCode();
+        var partner = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return new PartnerSender(partner.GetProperty("id").GetGuid(), user, amqp);
+    }
+
+    /// <summary>A persistent message with user_id, confirmed by the broker (as docs/partner-events.md asks of partners).</summary>
+    public async Task PublishAsync(string routingKey, string body)
+    {
+        var factory = new ConnectionFactory { Uri = Amqp, RequestedConnectionTimeout = TimeSpan.FromSeconds(5) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var properties = new BasicProperties
+        {
+            ContentType = "application/json",
+            DeliveryMode = DeliveryModes.Persistent,
+            UserId = User,
+            MessageId = Guid.NewGuid().ToString(),
+        };
+        await channel.BasicPublishAsync("partner-events", routingKey, mandatory: true, properties, Encoding.UTF8.GetBytes(body));
+    }
+}
+
+/// <summary>Partner events as docs/partner-events.md specifies them, valid and malformed.</summary>
+public static class PartnerEvents
+{
+    public static string Report(string eventId, string projectRef) => $$"""
+        {
+          "eventId": "{{eventId}}",
+          "type": "project-reported",
+          "occurredAt": "{{DateTimeOffset.UtcNow.AddMinutes(-1):yyyy-MM-ddTHH:mm:ssZ}}",
+          "projectRef": "{{projectRef}}",
+          "project": {
+            "title": "Drill partner project {{projectRef}}",
+            "funder": "Estonia (MFA)",
+            "implementers": ["e-Governance Academy"],
+            "beneficiaryCountries": ["MD"],
+            "themes": ["policy-and-strategy"],
+            "pillars": ["national-strategic-framework"],
+            "budgetEur": 1200000,
+            "startDate": "2027-01-01",
+            "endDate": "2028-06-30",
+            "status": "ongoing"
+          }
+        }
+        """;
+
+    /// <summary>Malformed in every way the intake must refuse and keep: broken JSON, bad fields, wrong key, unknown type.</summary>
+    public static (string RoutingKey, string Body) Malformed(int n) => (n % 5) switch
+    {
+        0 => ("project.reported", "{ \"eventId\": \"broken-" + n + "\", \"type\": \"project-reported\", "),
+        1 => ("project.reported", Report($"bad-dates-{n}", $"BAD-{n}").Replace("2028-06-30", "2020-01-01", StringComparison.Ordinal)),
+        2 => ("project.closed", Report($"misrouted-{n}", $"MIS-{n}")),
+        3 => ("project.reported", Report($"unknown-field-{n}", $"UNK-{n}").Replace("\"funder\"", "\"fundr\"", StringComparison.Ordinal)),
+        _ => ("nowhere.special", "{\"eventId\":\"no-type-" + n + "\"}"),
+    };
+}
