@@ -11,7 +11,8 @@ var experts = builder.AddService<Projects.EuCyberNet_Experts>("experts", platfor
 var projects = builder.AddService<Projects.EuCyberNet_Projects>("projects", platform, signingKey)
     .WithReference(experts);
 var training = builder.AddService<Projects.EuCyberNet_Training>("training", platform, signingKey);
-var coordination = builder.AddService<Projects.EuCyberNet_Coordination>("coordination", platform, signingKey);
+var coordination = builder.AddService<Projects.EuCyberNet_Coordination>("coordination", platform, signingKey)
+    .WithReadModelRebuild();
 
 builder.AddGateway(signingKey, experts, projects, training, coordination);
 

@@ -76,22 +76,6 @@ public static class MessagingExtensions
         return builder;
     }
 
-    /// <summary>
-    /// Registers an <see cref="IdempotentBatchConsumer{TMessage}"/>: batches of up to
-    /// <paramref name="messageLimit"/> messages, flushed at the latest <paramref name="timeLimit"/>
-    /// (default 20 ms) after the first one arrived, one batch at a time per replica.
-    /// </summary>
-    public static IBusRegistrationConfigurator AddBatchConsumer<TConsumer>(
-        this IBusRegistrationConfigurator bus, int messageLimit = 200, TimeSpan? timeLimit = null)
-        where TConsumer : class, IConsumer
-    {
-        bus.AddConsumer<TConsumer>(consumer => consumer.Options<BatchOptions>(batch => batch
-            .SetMessageLimit(messageLimit)
-            .SetTimeLimit(timeLimit ?? TimeSpan.FromMilliseconds(20))
-            .SetConcurrencyLimit(1)));
-        return bus;
-    }
-
     /// <summary>Relays this service's domain events, mapped by <typeparamref name="TMapper"/>, to RabbitMQ.</summary>
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression PublishIntegrationEvents<TMapper>(
         this MartenServiceCollectionExtensions.MartenConfigurationExpression marten)

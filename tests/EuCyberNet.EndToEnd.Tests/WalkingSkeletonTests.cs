@@ -4,6 +4,7 @@ using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using EuCyberNet.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EuCyberNet.EndToEnd.Tests;
 
@@ -64,6 +65,17 @@ public sealed class WalkingSkeletonTests(AppHostFixture system)
             Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/scalar")).StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task The_dashboard_command_on_coordination_rebuilds_its_read_models()
+    {
+        var coordination = system.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "coordination");
+
+        var result = await system.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(coordination, "rebuild-read-models");
+
+        Assert.True(result.Success, result.Message);
+        Assert.Contains("eventsPerSecond", result.Data?.Value ?? "", StringComparison.Ordinal);
     }
 
     private async Task<long> CountedApplicationsAsync() =>

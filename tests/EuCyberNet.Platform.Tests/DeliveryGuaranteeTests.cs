@@ -97,9 +97,9 @@ public sealed class DeliveryGuaranteeTests
 
         Assert.Equal(1, await pipeline.WaitForCountedApplicationsAsync(1));
         await Eventually.ReturnsAsync(
-            () => RabbitMqServer.MessageCountAsync(pipeline.Platform.VirtualHost, "coordination-record-expert-application_error"),
+            () => RabbitMqServer.MessageCountAsync(pipeline.Platform.VirtualHost, "coordination-record-integration-events_error"),
             n => n == 1, TimeSpan.FromSeconds(30), "poison message in the error queue");
-        Assert.Equal(0u, await RabbitMqServer.MessageCountAsync(pipeline.Platform.VirtualHost, "coordination-record-expert-application"));
+        Assert.Equal(0u, await RabbitMqServer.MessageCountAsync(pipeline.Platform.VirtualHost, "coordination-record-integration-events"));
     }
 
     [Fact]

@@ -1,0 +1,194 @@
+using EuCyberNet.Contracts;
+using EuCyberNet.Coordination.Activities;
+using EuCyberNet.Coordination.ReadModels;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Linq;
+using Marten.Subscriptions;
+using Microsoft.Extensions.Options;
+
+namespace EuCyberNet.Coordination.Overlaps;
+
+/// <summary>
+/// The duplication detector: a Marten subscription on the async daemon (one leader among replicas)
+/// that, for every activity a page of recorded events changed, compares the activity with every other
+/// activity in its countries and period (<see cref="OverlapRule"/>), raises an alert for each new
+/// overlap and resolves the open alerts whose overlap is gone.
+/// <para>
+/// It compares read models, so it first waits until <see cref="CoordinationReadModels"/> has projected
+/// the page. It decides from the current state, not from the page's events, which makes it
+/// convergent: a page read twice (a crash before the checkpoint moved) finds its alerts already
+/// raised; a raise repeated concurrently collides on the alert's deterministic stream id.
+/// </para>
+/// </summary>
+public sealed partial class OverlapDetection : SubscriptionBase
+{
+    public const string SubscriptionName = "OverlapDetection";
+    public const string User = "coordination/overlap-detection";
+
+    private readonly IServiceProvider _services;
+    private readonly IOptionsMonitor<OverlapOptions> _options;
+    private readonly ILogger<OverlapDetection> _logger;
+
+    public OverlapDetection(IServiceProvider services, IOptionsMonitor<OverlapOptions> options, ILogger<OverlapDetection> logger)
+    {
+        _services = services;
+        _options = options;
+        _logger = logger;
+        Name = SubscriptionName;
+    }
+
+    public override async Task<IChangeListener> ProcessEventsAsync(
+        EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
+    {
+        // The newest event of each changed activity: its story (correlation) is the alert's story.
+        var changed = new Dictionary<Guid, IEvent>();
+        foreach (var e in page.Events)
+            if (e.Data is IIntegrationEvent heard && ActivityFacts.IsActivitySubject(heard.Subject, out _, out var id))
+                changed[id] = e;
+        if (changed.Count == 0) return NullChangeListener.Instance;
+
+        var store = _services.GetRequiredService<IDocumentStore>();
+        await WaitForReadModelsAsync(store, changed.Values.Max(e => e.Sequence), cancellationToken);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await DetectAsync(store, changed, cancellationToken);
+                return NullChangeListener.Instance;
+            }
+            catch (Exception e) when (attempt < 5 && IsConcurrencyFailure(e))
+            {
+                // Staff changed an alert while we decided; decide again from the new state.
+                LogRetry(_logger, attempt);
+            }
+        }
+    }
+
+    private async Task DetectAsync(IDocumentStore store, Dictionary<Guid, IEvent> changed, CancellationToken ct)
+    {
+        var options = _options.CurrentValue;
+        await using var session = store.LightweightSession();
+        session.LastModifiedBy = User;
+
+        var activities = (await session.LoadManyAsync<Activity>(ct, changed.Keys)).ToDictionary(a => a.Id);
+        var candidates = await CandidatesAsync(session, activities.Values.Where(a => OverlapRule.TakesPart(a, options)).ToList(), options, ct);
+        var subjects = activities.Values.Select(a => a.Subject).ToArray();
+        var alerts = subjects.Length == 0 ? [] : await session.Query<OverlapAlert>()
+            .Where(a => a.ActivityA.IsOneOf(subjects) || a.ActivityB.IsOneOf(subjects))
+            .ToListAsync(ct);
+        var latestByPair = alerts.GroupBy(a => a.Pair).ToDictionary(g => g.Key, g => g.MaxBy(a => a.Generation)!);
+
+        var decided = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var activity in activities.Values)
+        {
+            var cause = changed[activity.Id];
+            var overlaps = OverlapRule.TakesPart(activity, options)
+                ? candidates.Select(c => OverlapRule.Find(activity, c, options)).OfType<Overlap>().ToDictionary(o => o.Pair)
+                : [];
+
+            foreach (var (pair, overlap) in overlaps)
+            {
+                if (!decided.Add(pair)) continue;
+                var latest = latestByPair.GetValueOrDefault(pair);
+                // Open: still true. Dismissed or resolved by staff: their judgement stands. Resolved
+                // because the overlap went away: it is back, so it is a new alert.
+                if (latest is not null && !(latest.Status == OverlapStatus.Resolved && latest.ResolvedAutomatically)) continue;
+                var generation = (latest?.Generation ?? 0) + 1;
+                var raised = new OverlapRaised(overlap.A.Subject, overlap.B.Subject, overlap.Countries, overlap.SharedThemes, overlap.From, overlap.To, generation);
+                session.Events.StartStream<OverlapAlert>(OverlapAlert.IdFor(pair, generation), Stamped(raised, cause));
+            }
+
+            foreach (var alert in alerts.Where(a => a.IsOpen && (a.ActivityA == activity.Subject || a.ActivityB == activity.Subject)))
+            {
+                if (overlaps.ContainsKey(alert.Pair) || !decided.Add(alert.Pair)) continue;
+                var other = alert.ActivityA == activity.Subject ? alert.ActivityB : alert.ActivityA;
+                var otherActivity = candidates.FirstOrDefault(c => c.Subject == other)
+                                    ?? (Subjects.TryParse(other, out _, out var otherId) ? await session.LoadAsync<Activity>(otherId, ct) : null);
+                var why = otherActivity is null ? $"{other} is no longer known" : OverlapRule.WhyNot(activity, otherActivity, options) ?? "the overlap is gone";
+                var decision = OverlapDecisions.Resolve(alert, $"No longer an overlap: {why}.", automatically: true);
+                if (decision.Events.Count > 0)
+                    session.Events.Append(alert.Id, alert.Version + decision.Events.Count, decision.Events.Select(d => Stamped(d, cause)).ToArray());
+            }
+        }
+
+        await session.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Activities that could overlap one of <paramref name="changed"/>: compared kinds, a common
+    /// country and a touching period (the rest of the rule is applied in memory). Only the fields the
+    /// rule reads are fetched: a busy country has thousands of activities, and their tracks and
+    /// details would be most of what the detector reads.
+    /// </summary>
+    private static async Task<IReadOnlyList<Activity>> CandidatesAsync(IQuerySession session, List<Activity> changed, OverlapOptions options, CancellationToken ct)
+    {
+        if (changed.Count == 0) return [];
+        var countries = changed.SelectMany(a => a.Countries).Distinct().ToArray();
+        var from = changed.Min(a => a.From!.Value);
+        var to = changed.Max(a => a.To!.Value);
+        var kinds = options.Kinds.ToArray();
+        var candidates = await session.Query<Activity>()
+            .Where(a => a.Countries.IsOneOf(countries) && a.From <= to && a.To >= from && a.Kind.IsOneOf(kinds))
+            .Select(a => new Candidate(a.Id, a.Kind, a.Status, a.Countries, a.Themes, a.Funder, a.Implementers, a.From, a.To,
+                a.ProjectId, a.RequestId, a.SessionId, a.SnapshotVersion))
+            .ToListAsync(ct);
+        return [.. candidates.Select(c => c.ToActivity())];
+    }
+
+    /// <summary>What the overlap rule reads of an activity.</summary>
+    private sealed record Candidate(
+        Guid Id, ActivityKind Kind, string Status, IReadOnlyList<string> Countries, IReadOnlyList<Contracts.Vocabularies.CcbTheme> Themes,
+        string? Funder, IReadOnlyList<string> Implementers, DateOnly? From, DateOnly? To, Guid? ProjectId, Guid? RequestId, Guid? SessionId,
+        long SnapshotVersion)
+    {
+        public Activity ToActivity() => new()
+        {
+            Id = Id, Kind = Kind, Status = Status, Countries = Countries ?? [], Themes = Themes ?? [], Funder = Funder,
+            Implementers = Implementers ?? [], From = From, To = To, ProjectId = ProjectId, RequestId = RequestId, SessionId = SessionId,
+            SnapshotVersion = SnapshotVersion,
+        };
+    }
+
+    private async Task WaitForReadModelsAsync(IDocumentStore store, long sequence, CancellationToken ct)
+    {
+        var delay = TimeSpan.FromMilliseconds(10);
+        var waited = TimeSpan.Zero;
+        while (await store.Advanced.ProjectionProgressFor(CoordinationReadModels.Shard, token: ct) < sequence)
+        {
+            await Task.Delay(delay, ct);
+            waited += delay;
+            delay = TimeSpan.FromMilliseconds(Math.Min(250, delay.TotalMilliseconds * 2));
+            if (waited > TimeSpan.FromSeconds(30))
+            {
+                LogWaiting(_logger, sequence);
+                waited = TimeSpan.Zero;
+            }
+        }
+    }
+
+    /// <summary>The event with the story of its cause: the same correlation id, the cause as causation.</summary>
+    private static IEvent Stamped(object data, IEvent cause)
+    {
+        var e = (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(data.GetType()), data)!;
+        e.CorrelationId = cause.CorrelationId;
+        e.CausationId = cause.Id.ToString();
+        e.UserName = User;
+        return e;
+    }
+
+    private static bool IsConcurrencyFailure(Exception e) =>
+        e is JasperFx.ConcurrencyException or Marten.Exceptions.ConcurrentUpdateException or JasperFx.Events.ExistingStreamIdCollisionException
+            or Marten.Exceptions.ExistingStreamIdCollisionException
+        || e.InnerException is JasperFx.ConcurrencyException or Marten.Exceptions.ConcurrentUpdateException
+            or JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException;
+
+    [LoggerMessage(LogLevel.Information, "Overlap detection retries after a concurrent change to an alert (attempt {Attempt})")]
+    private static partial void LogRetry(ILogger logger, int attempt);
+
+    [LoggerMessage(LogLevel.Warning, "Overlap detection is waiting for the read models to reach sequence {Sequence}")]
+    private static partial void LogWaiting(ILogger logger, long sequence);
+}

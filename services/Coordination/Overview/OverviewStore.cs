@@ -1,0 +1,99 @@
+using Marten;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
+
+namespace EuCyberNet.Coordination.Overview;
+
+/// <summary>
+/// Where the overview's deltas live: two plain tables the read-model projection writes and a rebuild
+/// empties (Marten creates them with the rest of the schema).
+/// <list type="bullet">
+/// <item><c>coordination_overview_changes</c>: every +1/-1 with its instant, in chunks: one row per
+/// projection page and UTC day, holding that day's deltas as three parallel arrays (a page of
+/// thousands of deltas is one row to write, not thousands);</item>
+/// <item><c>coordination_overview_days</c>: the same deltas summed per UTC day and bucket.</item>
+/// </list>
+/// The overview at instant T is the day sums of every day before T's day plus the changes of T's own
+/// day up to T: a few hundred day rows and one day's chunks, however long the history.
+/// </summary>
+public sealed class OverviewStore(string schema)
+{
+    public string Changes { get; } = $"{schema}.coordination_overview_changes";
+
+    public string Days { get; } = $"{schema}.coordination_overview_days";
+
+    public IEnumerable<Table> Tables()
+    {
+        var changes = new Table(new PostgresqlObjectName(Schema(Changes), Name(Changes), SchemaUtils.IdentifierUsage.General));
+        changes.AddColumn("day", "date").NotNull();
+        changes.AddColumn("ats", "timestamptz[]").NotNull();
+        changes.AddColumn("buckets", "text[]").NotNull();
+        changes.AddColumn("deltas", "integer[]").NotNull();
+        changes.Indexes.Add(new IndexDefinition("ix_coordination_overview_changes_day").AgainstColumns("day"));
+        yield return changes;
+
+        var days = new Table(new PostgresqlObjectName(Schema(Days), Name(Days), SchemaUtils.IdentifierUsage.General));
+        days.AddColumn("day", "date").AsPrimaryKey();
+        days.AddColumn("bucket", "text").AsPrimaryKey();
+        days.AddColumn<long>("total").NotNull();
+        yield return days;
+    }
+
+    /// <summary>Queues the deltas of one projection page: a chunk of changes per day and the per-day sums.</summary>
+    public void Queue(IDocumentOperations operations, IReadOnlyCollection<BucketDelta> deltas)
+    {
+        if (deltas.Count == 0) return;
+        var changes = deltas
+            .GroupBy(d => (d.At, d.Bucket))
+            .Select(g => (g.Key.At, g.Key.Bucket, Delta: g.Sum(d => d.Delta)))
+            .Where(c => c.Delta != 0)
+            .ToList();
+        if (changes.Count == 0) return;
+
+        foreach (var day in changes.GroupBy(c => DateOnly.FromDateTime(c.At.UtcDateTime)))
+        {
+            operations.QueueSqlCommand(
+                $"insert into {Changes} (day, ats, buckets, deltas) values (?, ?, ?, ?)",
+                day.Key, day.Select(c => c.At.ToUniversalTime()).ToArray(), day.Select(c => c.Bucket).ToArray(), day.Select(c => c.Delta).ToArray());
+        }
+
+        var sums = changes
+            .GroupBy(c => (Day: DateOnly.FromDateTime(c.At.UtcDateTime), c.Bucket))
+            .Select(g => (g.Key.Day, g.Key.Bucket, Total: g.Sum(c => (long)c.Delta)))
+            .ToList();
+        operations.QueueSqlCommand(
+            $"insert into {Days} as d (day, bucket, total) select * from unnest(?::date[], ?::text[], ?::bigint[]) " +
+            "on conflict (day, bucket) do update set total = d.total + excluded.total",
+            sums.Select(d => d.Day).ToArray(), sums.Select(d => d.Bucket).ToArray(), sums.Select(d => d.Total).ToArray());
+    }
+
+    /// <summary>Every bucket's count now, or at <paramref name="asOf"/> (inclusive).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> SumsAsync(IQuerySession session, DateTimeOffset? asOf, CancellationToken ct)
+    {
+        IReadOnlyList<BucketCount> rows;
+        if (asOf is not { } instant)
+        {
+            rows = await session.AdvancedSql.QueryAsync<BucketCount>(
+                $"select json_build_object('bucket', bucket, 'count', sum(total)) from {Days} group by bucket", ct);
+        }
+        else
+        {
+            var utc = instant.ToUniversalTime();
+            var day = DateOnly.FromDateTime(utc.UtcDateTime);
+            rows = await session.AdvancedSql.QueryAsync<BucketCount>(
+                "select json_build_object('bucket', bucket, 'count', sum(n)) from (" +
+                $"select bucket, total as n from {Days} where day < ? " +
+                $"union all select c.bucket, c.delta::bigint as n from {Changes} ch, unnest(ch.ats, ch.buckets, ch.deltas) as c(at, bucket, delta) " +
+                "where ch.day = ? and c.at <= ?) s group by bucket",
+                ct, day, day, utc);
+        }
+        return rows.Where(r => r.Count != 0).ToDictionary(r => r.Bucket, r => r.Count, StringComparer.Ordinal);
+    }
+
+    /// <summary>One row of a bucket query (read as JSON: Marten's advanced SQL maps one column per type).</summary>
+    public sealed record BucketCount(string Bucket, long Count);
+
+    private static string Schema(string qualified) => qualified[..qualified.IndexOf('.', StringComparison.Ordinal)];
+
+    private static string Name(string qualified) => qualified[(qualified.IndexOf('.', StringComparison.Ordinal) + 1)..];
+}

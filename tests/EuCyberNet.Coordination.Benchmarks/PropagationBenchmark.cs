@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using EuCyberNet.Contracts;
+using EuCyberNet.Coordination.ReadModels;
+using EuCyberNet.ServiceDefaults.Messaging;
+using EuCyberNet.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace EuCyberNet.Coordination.Benchmarks;
+
+public sealed record PropagationResult(int Published, double Seconds, double Rate, double P50, double P95, double P99, double Max, double RecordedP50, double RecordedP99);
+
+/// <summary>
+/// Propagation: contract events published on the real broker at a steady rate (as the services'
+/// relays would), and for each the time from its publication until the read models have projected
+/// it (the read-model projection's committed progress passed the event's sequence). Bounded: at most
+/// <c>seconds</c> of publishing and <c>rate × seconds</c> events.
+/// </summary>
+public static class PropagationBenchmark
+{
+    private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(5);
+
+    public static async Task<PropagationResult> RunAsync(int rate, int seconds)
+    {
+        var platform = await TestPlatform.CreateAsync();
+        var settings = await platform.SettingsForAsync("coordinationdb", new Dictionary<string, string?>
+        {
+            ["Messaging:RetryLimit"] = "8",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        await using var service = new ServiceHost<CoordinationService>(settings);
+        await service.WaitUntilHealthyAsync();
+        var bus = service.Services.GetRequiredService<IBus>();
+        var connectionString = settings["ConnectionStrings:coordinationdb"]!;
+
+        // Live traffic: stories of a small network, told in the order they happen, stamped "now".
+        var total = rate * seconds;
+        var steps = new Network(seed: 7).Stories(total + total / 4, DateTimeOffset.UtcNow, TimeSpan.FromDays(30))
+            .SelectMany(s => s.Steps).OrderBy(s => s.At).Take(total).ToList();
+
+        var published = new ConcurrentDictionary<Guid, long>();
+        var publishedAt = new ConcurrentDictionary<Guid, DateTimeOffset>();
+        var progress = new List<(long At, long Sequence)>();
+        using var stop = new CancellationTokenSource();
+        var poller = Task.Run(() => PollAsync(connectionString, progress, stop.Token));
+
+        var cpu = Cpu.Now();
+        var clock = Stopwatch.StartNew();
+        var inFlight = new List<Task>();
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / rate);
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
+            if (clock.Elapsed > TimeSpan.FromSeconds(seconds + 5)) break; // the bound, should publishing fall behind
+            var message = Restamp(steps[i].Event);
+            var messageId = Guid.NewGuid();
+            published[messageId] = Stopwatch.GetTimestamp();
+            publishedAt[messageId] = DateTimeOffset.UtcNow;
+            inFlight.Add(bus.Publish(message, message.GetType(), context =>
+            {
+                context.MessageId = messageId;
+                context.Headers.Set(PlatformHeaders.CorrelationId, $"bench-{i}");
+                context.Headers.Set(PlatformHeaders.User, "benchmark");
+                context.Headers.Set(PlatformHeaders.SourceService, message.GetType().Namespace!.Split('.')[2].ToLowerInvariant());
+                context.Durable = true;
+            }));
+            if (inFlight.Count >= 256)
+            {
+                await Task.WhenAll(inFlight);
+                inFlight.Clear();
+            }
+        }
+        await Task.WhenAll(inFlight);
+        var publishSeconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine("  while publishing: " + Cpu.Since(cpu, clock.Elapsed));
+
+        // Wait (bounded) until everything published is projected.
+        var recorded = await Eventually.ReturnsAsync(() => RecordedAsync(connectionString), s => s.Count >= published.Count,
+            TimeSpan.FromMinutes(5), "every published event recorded");
+        var sequences = recorded.ToDictionary(r => r.Key, r => r.Value.Sequence);
+        var last = sequences.Values.Max();
+        var recordLatencies = recorded.Select(r => (r.Value.At - publishedAt[r.Key]).TotalMilliseconds).Order().ToList();
+        await Eventually.ReturnsAsync(() => Task.FromResult(Latest(progress)), p => p >= last, TimeSpan.FromMinutes(5), "read models caught up");
+        await stop.CancelAsync();
+        await poller;
+
+        var latencies = new List<double>();
+        lock (progress)
+        {
+            foreach (var (messageId, publishTimestamp) in published)
+            {
+                var sequence = sequences[messageId];
+                var seen = progress.First(p => p.Sequence >= sequence).At;
+                latencies.Add(Stopwatch.GetElapsedTime(publishTimestamp, seen).TotalMilliseconds);
+            }
+        }
+        latencies.Sort();
+        return new PropagationResult(published.Count, publishSeconds, published.Count / publishSeconds,
+            Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99), latencies[^1],
+            Percentile(recordLatencies, 0.50), Percentile(recordLatencies, 0.99));
+    }
+
+    /// <summary>The event as published now (the story's instants shifted to the present).</summary>
+    private static IIntegrationEvent Restamp(IIntegrationEvent e) => e;
+
+    private static async Task PollAsync(string connectionString, List<(long At, long Sequence)> progress, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"select coalesce(max(last_seq_id), 0) from mt_event_progression where name = '{CoordinationReadModels.Shard.Identity}'", connection);
+        await command.PrepareAsync(ct);
+        var last = -1L;
+        while (!ct.IsCancellationRequested)
+        {
+            var sequence = (long)(await command.ExecuteScalarAsync(ct))!;
+            var at = Stopwatch.GetTimestamp();
+            if (sequence != last)
+            {
+                lock (progress) progress.Add((at, sequence));
+                last = sequence;
+            }
+            try
+            {
+                await Task.Delay(PollEvery, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private static long Latest(List<(long At, long Sequence)> progress)
+    {
+        lock (progress) return progress.Count == 0 ? 0 : progress[^1].Sequence;
+    }
+
+    /// <summary>Each recorded message's sequence and recording time, by MessageId (the causation id the inbox stamps on the event).</summary>
+    private static async Task<Dictionary<Guid, (long Sequence, DateTimeOffset At)>> RecordedAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select causation_id, seq_id, timestamp from mt_events where type <> 'tombstone' and type not like 'coordination.%'", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var recorded = new Dictionary<Guid, (long, DateTimeOffset)>();
+        while (await reader.ReadAsync())
+            if (Guid.TryParse(reader.GetString(0), out var id)) recorded[id] = (reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2));
+        return recorded;
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+}
