@@ -3,6 +3,7 @@ using EuCyberNet.ServiceDefaults.Telemetry;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
+using Marten.Services;
 using Microsoft.Extensions.Logging;
 
 namespace EuCyberNet.ServiceDefaults.EventSourcing;
@@ -70,6 +71,15 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
     /// Returns once the outcome is final (committed, or nothing written).
     /// </summary>
     public async Task<CommitOutcome> CommitAsync(
+        IDocumentSession origin, Type aggregateType, Guid streamId, long? expectedVersion, IReadOnlyList<object> events, CancellationToken ct) =>
+        (await CommitWithStateAsync(origin, aggregateType, streamId, expectedVersion, events, ct)).Outcome;
+
+    /// <summary>
+    /// <see cref="CommitAsync"/>, also giving the stream's inline snapshot as the commit wrote it (null
+    /// when the aggregate has no inline snapshot or nothing was written), so the caller can answer
+    /// without reading it back.
+    /// </summary>
+    public async Task<(CommitOutcome Outcome, IAggregate? State)> CommitWithStateAsync(
         IDocumentSession origin, Type aggregateType, Guid streamId, long? expectedVersion, IReadOnlyList<object> events, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
@@ -80,14 +90,16 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
         await _waiting.Writer.WriteAsync(pending, ct);
         try
         {
-            return await pending.Done.Task.WaitAsync(ct);
+            var outcome = await pending.Done.Task.WaitAsync(ct);
+            return (outcome, outcome == CommitOutcome.Committed ? pending.State : null);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Not taken yet: withdraw it, nothing will be written. Taken: its commit is under way and
             // its outcome stands, so the caller learns it rather than guessing.
             if (pending.TryWithdraw()) throw;
-            return await pending.Done.Task;
+            var outcome = await pending.Done.Task;
+            return (outcome, outcome == CommitOutcome.Committed ? pending.State : null);
         }
     }
 
@@ -133,7 +145,10 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
 
     private async Task CommitGroupAsync(List<Pending> group)
     {
-        await using var session = _store.LightweightSession();
+        var snapshots = new SnapshotCapture();
+        var options = new SessionOptions();
+        options.Listeners.Add(snapshots);
+        await using var session = _store.LightweightSession(options);
         var user = group[0].User;
         session.LastModifiedBy = group.TrueForAll(p => p.User == user) ? user : null;
         foreach (var pending in group)
@@ -152,6 +167,21 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
         }
         // The callers' tokens do not cancel a transaction that carries other callers' commands.
         await session.SaveChangesAsync(CancellationToken.None);
+        foreach (var pending in group)
+            if (snapshots.Written.TryGetValue(pending.StreamId, out var state) && pending.AggregateType.IsInstanceOfType(state))
+                pending.State = state;
+    }
+
+    /// <summary>The inline snapshots a transaction writes (Marten runs inline projections before the listeners).</summary>
+    private sealed class SnapshotCapture : DocumentSessionListenerBase
+    {
+        public Dictionary<Guid, IAggregate> Written { get; } = [];
+
+        public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
+        {
+            foreach (var aggregate in session.PendingChanges.AllChangedFor<IAggregate>()) Written[aggregate.Id] = aggregate;
+            return Task.CompletedTask;
+        }
     }
 
     private static void Settle(Pending pending, Exception e)
@@ -184,6 +214,9 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
         public string? User { get; } = user;
         public Dictionary<string, object>? Headers { get; } = headers;
         public TaskCompletionSource<CommitOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The inline snapshot the commit wrote; set before <see cref="Done"/> completes.</summary>
+        public IAggregate? State { get; set; }
 
         public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
 

@@ -55,10 +55,10 @@ public static class CommandHandling
         if (group is not null)
         {
             var version = stream.StartingVersion ?? stream.Aggregate.Version;
-            var outcome = await group.CommitAsync(session, typeof(TAggregate), id, version, decision.Events, ct);
+            var (outcome, state) = await group.CommitWithStateAsync(session, typeof(TAggregate), id, version, decision.Events, ct);
             if (outcome != CommitOutcome.Committed)
                 return expected is { } stale ? Problems.PreconditionFailed(stale) : Problems.ConcurrentChange();
-            return Respond(http, await LatestAsync<TAggregate>(session.DocumentStore, id, ct), view);
+            return Respond(http, state as TAggregate ?? await LatestAsync<TAggregate>(session.DocumentStore, id, ct), view);
         }
 
         stream.AppendMany(decision.Events);
@@ -96,8 +96,8 @@ public static class CommandHandling
         {
             // Committed, or AlreadyExists (a repeated create): either way the resource is there now.
             // A Conflict on a new stream is a concurrent create of the same id, which is also a repeat.
-            await group.CommitAsync(session, typeof(TAggregate), id, expectedVersion: null, events, ct);
-            aggregate = await LatestAsync<TAggregate>(session.DocumentStore, id, ct);
+            var (_, state) = await group.CommitWithStateAsync(session, typeof(TAggregate), id, expectedVersion: null, events, ct);
+            aggregate = state as TAggregate ?? await LatestAsync<TAggregate>(session.DocumentStore, id, ct);
         }
         else
         {

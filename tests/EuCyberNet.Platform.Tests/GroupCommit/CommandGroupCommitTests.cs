@@ -82,6 +82,12 @@ public sealed class CommandGroupCommitTests : IAsyncLifetime
             var counted = (await session.Events.FetchStreamAsync(tallies[n]))[^1];
             Assert.Equal(($"user-{n}", $"story-{n}"), (counted.UserName, counted.CorrelationId));
         }
+
+        // The caller gets the snapshot the commit wrote, without reading it back.
+        var (outcome, state) = await Writer.CommitWithStateAsync(Origin(), typeof(Tally), tallies[0], 2, [new TallyCounted(5)], CancellationToken.None);
+        Assert.Equal(CommitOutcome.Committed, outcome);
+        var tallied = Assert.IsType<Tally>(state);
+        Assert.Equal((tallies[0], 3L, 6), (tallied.Id, tallied.Version, tallied.Total));
     }
 
     [Fact]

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Npgsql;
+
+namespace EuCyberNet.Benchmarks;
+
+/// <summary>
+/// Where a command's time goes: CPU per process (gateway, service, PostgreSQL) from /proc, and
+/// PostgreSQL's per-statement timings (pg_stat_statements, which `./eucybernet bench` preloads).
+/// </summary>
+internal static class Profile
+{
+    public static double[] CpuEach(IReadOnlyList<int> roots) => [.. roots.Select(r => Cpu.TreeMs([r]))];
+
+    public static async Task<bool> ResetStatementsAsync(string admin)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(admin);
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand("create extension if not exists pg_stat_statements; select pg_stat_statements_reset();", connection);
+            await create.ExecuteNonQueryAsync();
+            return true;
+        }
+        catch (PostgresException)
+        {
+            return false; // not preloaded: the profile goes without statement timings
+        }
+    }
+
+    /// <summary>The statements of <paramref name="database"/> that took the most time, per command.</summary>
+    public static async Task<List<string>> TopStatementsAsync(string admin, string database, long commands, int top = 8)
+    {
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand(
+            """
+            select s.calls, s.total_exec_time, s.rows, left(regexp_replace(s.query, '\s+', ' ', 'g'), 110)
+            from pg_stat_statements s join pg_database d on d.oid = s.dbid
+            where d.datname = @db order by s.total_exec_time desc limit @top
+            """, connection);
+        query.Parameters.AddWithValue("db", database);
+        query.Parameters.AddWithValue("top", top);
+        var lines = new List<string>();
+        await using var reader = await query.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var calls = reader.GetInt64(0);
+            var total = reader.GetDouble(1);
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{calls / (double)commands:F2} calls/command, {total / Math.Max(1, calls):F3} ms/call, {total / commands:F3} ms/command: `{reader.GetString(3).Replace('|', '/').Replace('`', '\'')}`"));
+        }
+        return lines;
+    }
+}
