@@ -51,10 +51,16 @@ internal static class Baselines
         };
     }
 
-    public static IDocumentStore MartenStore(string connectionString) => DocumentStore.For(options =>
+    /// <summary>
+    /// A store configured as AddEventStore configures every service, with the Projects registry's
+    /// inline snapshot and its indexes (the same writes the service does). On a service's own
+    /// database (<paramref name="ownsSchema"/> false) it never touches the schema the service made.
+    /// </summary>
+    public static IDocumentStore MartenStore(string connectionString, bool ownsSchema = false) => DocumentStore.For(options =>
     {
-        // As AddEventStore configures every service, with the Projects registry's inline snapshot.
         options.Connection(connectionString);
+        options.AutoCreateSchemaObjects = ownsSchema ? JasperFx.AutoCreate.CreateOrUpdate : JasperFx.AutoCreate.None;
+        options.Schema.For<Project>().GinIndexJsonData().Index(p => p.Source);
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, JsonDefaults.Configure);
         options.Events.StreamIdentity = StreamIdentity.AsGuid;
         options.Events.MetadataConfig.EnableAll();

@@ -149,7 +149,7 @@ internal sealed class PartnerBurst(Uri amqp, string user, Guid partnerId)
             var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, UserId = user };
             await Confirmed.PublishAllAsync(channel, "partner-events", "project.reported", properties, bodies);
         }
-        var elapsed = await Db.WaitForCountAsync(projectsDatabase, counted, before + events, clock, TimeSpan.FromSeconds(180));
+        var elapsed = await Db.WaitForCountAsync(projectsDatabase, counted, before + events, clock, TimeSpan.FromSeconds(300));
         var cpu = Cpu.TreeMs(cpuRoots) - cpuBefore;
         return new Run(events / elapsed.TotalSeconds, double.NaN, double.NaN, cpu / events, events, 0);
     }

@@ -88,6 +88,17 @@ internal sealed class Platform : IAsyncDisposable
         var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {dll}");
         var service = new ServiceProcess(name, process, new Uri($"http://127.0.0.1:{port}"));
         _services.Add(service);
+        // If the benchmark is stopped (Ctrl+C, timeout), its services go with it.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                if (!process.HasExited) process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        };
         await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(180));
         return service;
     }

@@ -11,6 +11,19 @@ internal static class Profile
 {
     public static double[] CpuEach(IReadOnlyList<int> roots) => [.. roots.Select(r => Cpu.TreeMs([r]))];
 
+    /// <summary>Starts dotnet-trace (CPU sampling, speedscope format) on a process when EUCYBERNET_BENCH_TRACE names a folder.</summary>
+    public static System.Diagnostics.Process? StartTrace(int pid, string name, TimeSpan duration)
+    {
+        if (Environment.GetEnvironmentVariable("EUCYBERNET_BENCH_TRACE") is not { Length: > 0 } folder) return null;
+        Directory.CreateDirectory(folder);
+        var tool = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-trace");
+        return System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(File.Exists(tool) ? tool : "dotnet-trace",
+        [
+            "collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "--profile", "cpu-sampling", "--format", "speedscope",
+            "--duration", duration.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture), "-o", Path.Combine(folder, name + ".nettrace"),
+        ]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true });
+    }
+
     public static async Task<bool> ResetStatementsAsync(string admin)
     {
         try
