@@ -19,9 +19,9 @@ internal static class Profile
         var tool = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-trace");
         return System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(File.Exists(tool) ? tool : "dotnet-trace",
         [
-            "collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "--profile", "cpu-sampling", "--format", "speedscope",
+            "collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "--profile", "dotnet-sampled-thread-time", "--format", "speedscope",
             "--duration", duration.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture), "-o", Path.Combine(folder, name + ".nettrace"),
-        ]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true });
+        ]) { UseShellExecute = false, RedirectStandardOutput = false, RedirectStandardError = false });
     }
 
     public static async Task<bool> ResetStatementsAsync(string admin)

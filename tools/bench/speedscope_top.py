@@ -4,7 +4,7 @@
   python3 tools/bench/speedscope_top.py trace.speedscope.json [--top 40] [--match Marten,Npgsql]
 
 Prints the frames with the most inclusive time (time with the frame anywhere on the stack) and the
-most self time (the frame on top). Idle waits (thread pool waiting, epoll) are left out of the total.
+most self time (the frame on top). Only samples of running managed code (leaf CPU_TIME) count.
 """
 import json, sys, collections, argparse
 
@@ -30,7 +30,9 @@ def main():
             if last is not None and stack:
                 dt = at - last
                 names = [frames[i] for i in stack]
-                if not any(any(w in n for w in IDLE) for n in names[-3:]):
+                # dotnet-sampled-thread-time marks each sample's leaf CPU_TIME (running managed code)
+                # or UNMANAGED_CODE_TIME (native: mostly waiting); only CPU_TIME counts as busy.
+                if names[-1] == "CPU_TIME" or (names[-1] != "UNMANAGED_CODE_TIME" and not any(any(w in n for w in IDLE) for n in names[-3:])):
                     total += dt
                     self_time[names[-1]] += dt
                     for n in set(names):
