@@ -1,5 +1,6 @@
 using EuCyberNet.AppHost;
 using EuCyberNet.AppHost.Infrastructure;
+using EuCyberNet.AppHost.Operations;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -12,7 +13,7 @@ var projects = builder.AddService<Projects.EuCyberNet_Projects>("projects", plat
     .WithReference(experts);
 var training = builder.AddService<Projects.EuCyberNet_Training>("training", platform, signingKey);
 var coordination = builder.AddService<Projects.EuCyberNet_Coordination>("coordination", platform, signingKey)
-    .WithReadModelRebuild();
+    .WithReadModelRebuildCommand(signingKey.OperatorToken);
 
 builder.AddGateway(signingKey, experts, projects, training, coordination);
 

@@ -74,12 +74,12 @@ public static class ServiceDefaultsExtensions
         app.UseAuthentication();
         app.UseAuthorization();
 
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
-        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = r => r.Tags.Contains("live"), ResponseWriter = WriteHealthAsync });
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync }).AllowAnonymousCallers("readiness probe");
+        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = r => r.Tags.Contains("live"), ResponseWriter = WriteHealthAsync }).AllowAnonymousCallers("liveness probe");
 
         app.MapAdminEndpoints();
-        app.MapOpenApi();
-        app.MapScalarApiReference(o => o.WithTitle($"EU CyberNet — {app.Environment.ApplicationName}"));
+        app.MapOpenApi().AllowAnonymousCallers("the API description");
+        app.MapScalarApiReference(o => o.WithTitle($"EU CyberNet — {app.Environment.ApplicationName}")).AllowAnonymousCallers("the API reference page");
         return app;
     }
 

@@ -11,6 +11,14 @@ public static class OperatorCommands
         service.WithAdminCommand(token, "replay-error-queues", "Replay error queues", "/admin/messaging/error-queues/replay", "ArrowRepeatAll",
             "Move every message that failed all retries back to its queue, e.g. after a fix.");
 
+    /// <summary>
+    /// "Rebuild read models" on the coordination resource: replays Coordination's stored events into
+    /// every read model and answers with the figures (events, seconds, events per second).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithReadModelRebuildCommand(this IResourceBuilder<ProjectResource> coordination, OperatorToken token) =>
+        coordination.WithAdminCommand(token, "rebuild-read-models", "Rebuild read models", "/coordination/admin/rebuild", "ArrowSync",
+            "Rebuild every Coordination read model (activities, experts, overview, overlap alerts) from the stored events.");
+
     /// <summary>A dashboard command that POSTs to one of the service's admin endpoints.</summary>
     public static IResourceBuilder<ProjectResource> WithAdminCommand(this IResourceBuilder<ProjectResource> service, OperatorToken token,
         string name, string displayName, string path, string icon, string description) =>

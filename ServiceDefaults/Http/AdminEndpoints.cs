@@ -22,17 +22,17 @@ public static class AdminEndpoints
         if (app.ServiceProvider.GetService<ErrorQueues>() is not null)
         {
             admin.MapGet("/messaging/error-queues", async (ErrorQueues queues, CancellationToken ct) => TypedResults.Ok(await queues.DepthsAsync(ct)))
-                .RequireAuthorization(p => p.RequireRole(readers))
+                .AllowRoles(readers)
                 .WithSummary("Messages waiting in each error queue of this service");
             admin.MapPost("/messaging/error-queues/replay", async (ErrorQueues queues, CancellationToken ct) => TypedResults.Ok(await queues.ReplayAsync(ct)))
-                .RequireAuthorization(p => p.RequireRole(Roles.Coordinator))
+                .AllowRoles(Roles.Coordinator)
                 .WithSummary("Move every faulted message back to its queue (safe: consumers are idempotent)");
         }
 
         if (app.ServiceProvider.GetService<EventStoreLag>() is { } lag)
         {
             admin.MapGet("/event-store/lag", () => TypedResults.Ok(lag.Current))
-                .RequireAuthorization(p => p.RequireRole(readers))
+                .AllowRoles(readers)
                 .WithSummary("Events each async daemon shard (relay, projections) still has to process");
         }
         return app;

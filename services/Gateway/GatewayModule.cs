@@ -1,3 +1,4 @@
+using EuCyberNet.ServiceDefaults.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Globalization;
 using System.Net;
@@ -59,6 +60,9 @@ public static class GatewayModule
                 return ValueTask.CompletedTask;
             }));
 
+        // The services deny by default; the gateway only forwards, so a path no service serves is a
+        // plain 404 here rather than a 401 from the default-deny fallback policy.
+        builder.Services.Configure<Microsoft.AspNetCore.Authorization.AuthorizationOptions>(options => options.FallbackPolicy = null);
         builder.Services.AddHttpClient(MergedOpenApiDocument.HttpClientName);
         builder.Services.AddSingleton<MergedOpenApiDocument>();
         return builder;
@@ -73,8 +77,11 @@ public static class GatewayModule
         app.MapGet("/openapi/v1.json", async (MergedOpenApiDocument document, CancellationToken ct) =>
                 Results.Text(await document.GetAsync(ct), "application/json"))
             .ExcludeFromDescription()
-            .DisableRateLimiting();
-        app.MapReverseProxy();
+            .DisableRateLimiting()
+            .AllowAnonymousCallers("the merged API description");
+        // Access is enforced by the services themselves (docs/security.md); the gateway forwards the
+        // bearer token untouched, so a request it cannot authenticate still reaches them and gets their 401.
+        app.MapReverseProxy().AllowAnonymousCallers("forwarded to the services, which enforce access");
         return app;
     }
 

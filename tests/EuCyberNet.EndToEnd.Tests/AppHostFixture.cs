@@ -38,6 +38,19 @@ public sealed class AppHostFixture : IAsyncLifetime
         foreach (var service in Services)
             await App.ResourceNotifications.WaitForResourceHealthyAsync(service, startup.Token);
         Gateway = App.CreateHttpClient("gateway");
+        SigningKey = (await File.ReadAllTextAsync(Path.Combine(_dataDirectory, "secrets", "jwt-signing-key"))).Trim();
+    }
+
+    /// <summary>The key the AppHost generated for this system's tokens.</summary>
+    public string SigningKey { get; private set; } = null!;
+
+    /// <summary>A gateway client with a token of <paramref name="role"/> for <paramref name="user"/>.</summary>
+    public HttpClient Client(string role, string user, Guid? expertId = null, string? partnerId = null)
+    {
+        var client = App.CreateHttpClient("gateway");
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            EuCyberNet.ServiceDefaults.Security.LocalTokens.Create(SigningKey, user, [role], expertId, partnerId));
+        return client;
     }
 
     public async Task DisposeAsync()

@@ -46,7 +46,7 @@ public sealed class WalkingSkeletonTests(AppHostFixture system)
         Assert.Equal("e2e-skeleton", response.Headers.GetValues("X-Correlation-Id").Single());
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
-        var history = await system.Gateway.GetFromJsonAsync<JsonElement[]>($"/experts/{id}/history");
+        var history = await system.Client("auditor", "audit.office").GetFromJsonAsync<JsonElement[]>($"/experts/{id}/history");
         var applied = Assert.Single(history!);
         Assert.Equal("ExpertApplied", applied.GetProperty("type").GetString());
         Assert.Equal("e2e-skeleton", applied.GetProperty("correlationId").GetString());
@@ -79,5 +79,5 @@ public sealed class WalkingSkeletonTests(AppHostFixture system)
     }
 
     private async Task<long> CountedApplicationsAsync() =>
-        (await system.Gateway.GetFromJsonAsync<JsonElement>("/coordination/overview")).GetProperty("expertApplications").GetInt64();
+        (await system.Client("coordinator", "maria.schmidt").GetFromJsonAsync<JsonElement>("/coordination/overview")).GetProperty("expertApplications").GetInt64();
 }

@@ -67,9 +67,12 @@ public sealed class Pipeline : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<Created>())!.Id;
     }
 
+    /// <summary>An application is announced twice: <c>ExpertApplicationReceived</c> and <c>ExpertStatusChanged</c> (to applied).</summary>
+    public const int IntegrationEventsPerApplication = 2;
+
     public async Task<long> CountedApplicationsAsync()
     {
-        var overview = await Coordination.CreateClient().GetFromJsonAsync<NetworkOverview>("/coordination/overview");
+        var overview = await Coordination.CreateClient("coordinator", "maria.schmidt").GetFromJsonAsync<NetworkOverview>("/coordination/overview");
         return overview!.ExpertApplications;
     }
 

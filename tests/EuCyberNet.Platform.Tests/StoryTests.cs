@@ -35,13 +35,13 @@ public sealed class StoryTests : IAsyncLifetime
         Assert.Equal("SI", applied.GetProperty("data").GetProperty("citizenship").GetString());
 
         Assert.Equal(1, await _pipeline.WaitForCountedApplicationsAsync(1));
-        Assert.Equal(1, await _pipeline.CoordinationEventsAsync());
+        Assert.Equal(Pipeline.IntegrationEventsPerApplication, await _pipeline.CoordinationEventsAsync());
     }
 
     [Fact]
     public async Task Coordination_records_the_correlation_of_the_story_it_heard()
     {
-        var client = _pipeline.Experts.CreateClient();
+        var client = _pipeline.Experts.CreateClient("coordinator", "maria.schmidt");
         client.DefaultRequestHeaders.Add(RequestContext.CorrelationHeader, "story-43");
 
         await _pipeline.ApplyAsync(client);
@@ -57,7 +57,7 @@ public sealed class StoryTests : IAsyncLifetime
     [Fact]
     public async Task A_bad_application_lists_every_bad_field_and_writes_nothing()
     {
-        var client = _pipeline.Experts.CreateClient();
+        var client = _pipeline.Experts.CreateClient("coordinator", "maria.schmidt");
 
         var response = await client.PostAsJsonAsync("/experts/applications", new
         {
@@ -79,7 +79,7 @@ public sealed class StoryTests : IAsyncLifetime
     [Fact]
     public async Task A_retried_application_with_the_same_idempotency_key_is_one_expert()
     {
-        var client = _pipeline.Experts.CreateClient();
+        var client = _pipeline.Experts.CreateClient("coordinator", "maria.schmidt");
         client.DefaultRequestHeaders.Add("Idempotency-Key", "form-submission-7");
 
         var first = await _pipeline.ApplyAsync(client);
@@ -93,7 +93,7 @@ public sealed class StoryTests : IAsyncLifetime
     [Fact]
     public async Task As_of_before_the_application_is_not_found_and_after_it_is_the_record()
     {
-        var client = _pipeline.Experts.CreateClient();
+        var client = _pipeline.Experts.CreateClient("coordinator", "maria.schmidt");
         var before = DateTimeOffset.UtcNow.AddSeconds(-5);
         var id = await _pipeline.ApplyAsync(client);
 

@@ -1,3 +1,4 @@
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Contracts.Vocabularies;
 using EuCyberNet.ServiceDefaults.Http;
 using Marten;
@@ -95,8 +96,10 @@ public static class ActivitiesApi
     {
         var activities = app.MapGroup("/coordination/activities").WithTags("Coordination");
         activities.MapGet("", List)
-            .WithSummary("Every CCB activity (projects, requests, deployments, training sessions and requests), filtered");
-        activities.MapGet("/{id:guid}", Get).WithSummary("One activity");
+            .WithSummary("Every CCB activity (projects, requests, deployments, training sessions and requests), filtered")
+            .AllowRoles(Access.Readers);
+        activities.MapGet("/{id:guid}", Get).WithSummary("One activity")
+            .AllowRoles(Access.Readers);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Contracts.Vocabularies;
 using EuCyberNet.Coordination.Activities;
 using EuCyberNet.Coordination.Overlaps;
@@ -35,7 +36,8 @@ public static class CountriesApi
     {
         app.MapGroup("/coordination/countries").WithTags("Coordination")
             .MapGet("/{iso2}", Get)
-            .WithSummary("One country: activities, funders, implementers, experts deployed, trainings, open overlaps");
+            .WithSummary("One country: activities, funders, implementers, experts deployed, trainings, open overlaps")
+            .AllowRoles(Access.Readers);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Contracts.Vocabularies;
 using EuCyberNet.Coordination.Activities;
 using EuCyberNet.Coordination.ReadModels;
@@ -31,7 +32,8 @@ public static class GapsApi
     {
         app.MapGroup("/coordination").WithTags("Coordination")
             .MapGet("/gaps", Get)
-            .WithSummary("Per ECSF role: open demand, available supply, upcoming training seats and the gap; ?on= a date (default today)");
+            .WithSummary("Per ECSF role: open demand, available supply, upcoming training seats and the gap; ?on= a date (default today)")
+            .AllowRoles(Access.Readers);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Contracts.Vocabularies;
 using EuCyberNet.Coordination.Overview;
 using EuCyberNet.ServiceDefaults.EventSourcing;
@@ -36,13 +37,19 @@ public static class OverlapsApi
     public static IEndpointRouteBuilder MapOverlapsApi(this IEndpointRouteBuilder app)
     {
         var overlaps = app.MapGroup("/coordination/overlaps").WithTags("Coordination");
-        overlaps.MapGet("", List).WithSummary("Overlap alerts; filters status, country, activity (a subject), open");
-        overlaps.MapGet("/{id:guid}", Get).WithSummary("One overlap alert; ?asOf= gives it as it was then");
+        overlaps.MapGet("", List).WithSummary("Overlap alerts; filters status, country, activity (a subject), open")
+            .AllowRoles(Roles.Coordinator, Roles.ProjectOfficer, Roles.Auditor);
+        overlaps.MapGet("/{id:guid}", Get).WithSummary("One overlap alert; ?asOf= gives it as it was then")
+            .AllowRoles(Roles.Coordinator, Roles.ProjectOfficer, Roles.Auditor);
         overlaps.MapGet("/{id:guid}/history", (Guid id, IQuerySession session, CancellationToken ct) => session.HistoryAsync<OverlapAlert>(id, ct))
-            .WithSummary("Every event of the alert, oldest first");
-        overlaps.MapPost("/{id:guid}/acknowledge", Acknowledge).WithSummary("A coordinator has seen the alert and is looking into it");
-        overlaps.MapPost("/{id:guid}/resolve", Resolve).WithSummary("The duplication was dealt with (reason optional)");
-        overlaps.MapPost("/{id:guid}/dismiss", Dismiss).WithSummary("Not a duplication (reason required); the pair is not raised again");
+            .WithSummary("Every event of the alert, oldest first")
+            .AllowRoles(Roles.Coordinator, Roles.ProjectOfficer, Roles.Auditor);
+        overlaps.MapPost("/{id:guid}/acknowledge", Acknowledge).WithSummary("A coordinator has seen the alert and is looking into it")
+            .AllowRoles(Roles.Coordinator);
+        overlaps.MapPost("/{id:guid}/resolve", Resolve).WithSummary("The duplication was dealt with (reason optional)")
+            .AllowRoles(Roles.Coordinator);
+        overlaps.MapPost("/{id:guid}/dismiss", Dismiss).WithSummary("Not a duplication (reason required); the pair is not raised again")
+            .AllowRoles(Roles.Coordinator);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using EuCyberNet.ServiceDefaults.Security;
 using System.Globalization;
 using EuCyberNet.Coordination.ReadModels;
 using EuCyberNet.ServiceDefaults.Http;
@@ -12,7 +13,8 @@ public static class OverviewApi
     {
         var coordination = app.MapGroup("/coordination").WithTags("Coordination");
         coordination.MapGet("/overview", GetOverview)
-            .WithSummary("Network figures; ?asOf=<instant> gives them as they were then");
+            .WithSummary("Network figures; ?asOf=<instant> gives them as they were then")
+            .AllowRoles(Access.Readers);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using EuCyberNet.ServiceDefaults.Security;
 using System.Diagnostics;
 using EuCyberNet.Coordination.Overlaps;
 using EuCyberNet.Coordination.ReadModels;
@@ -26,7 +27,8 @@ public static partial class RebuildApi
     {
         app.MapGroup("/coordination/admin").WithTags("Coordination administration")
             .MapPost("/rebuild", RebuildAsync)
-            .WithSummary("Rebuild every read model from the stored events (coordinator; also a dashboard command)");
+            .WithSummary("Rebuild every read model from the stored events (coordinator; also a dashboard command)")
+            .AllowRoles(Roles.Coordinator);
         return app;
     }
 

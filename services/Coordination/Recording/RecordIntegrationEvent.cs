@@ -1,3 +1,4 @@
+using EuCyberNet.Contracts.Training.V1;
 using System.Reflection;
 using EuCyberNet.Contracts;
 using EuCyberNet.ServiceDefaults.Messaging;
@@ -28,7 +29,7 @@ public sealed class RecordIntegrationEvent<TEvent>(GroupCommitInbox inbox) : Gro
 
     protected override void Stage(ConsumeContext<TEvent> context, IDocumentSession session)
     {
-        var message = context.Message;
+        var message = WithoutPersonalData(context.Message);
         if (!Subjects.TryParse(message.Subject, out _, out var streamId))
             throw new InvalidOperationException($"{typeof(TEvent).Name} has no usable subject ('{message.Subject}'); it cannot be recorded.");
 
@@ -36,6 +37,17 @@ public sealed class RecordIntegrationEvent<TEvent>(GroupCommitInbox inbox) : Gro
         recorded.SetHeader(PlatformHeaders.SourceService, context.Headers.Get<string>(PlatformHeaders.SourceService) ?? HeardEvents.PublisherOf(typeof(TEvent)));
         session.Events.Append(streamId, recorded);
     }
+
+    /// <summary>
+    /// What Coordination must not keep: a certificate number identifies its holder, Coordination only
+    /// needs that the course was completed, and an expert's erasure in the Experts service could not
+    /// reach a copy kept here.
+    /// </summary>
+    internal static TEvent WithoutPersonalData(TEvent message) => message switch
+    {
+        TrainingCompleted { CertificateNumber: not null } completed => (TEvent)(object)(completed with { CertificateNumber = null }),
+        _ => message,
+    };
 }
 
 public static class Recorders

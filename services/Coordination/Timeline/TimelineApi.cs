@@ -1,3 +1,4 @@
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Contracts;
 using EuCyberNet.Coordination.Activities;
 using EuCyberNet.Coordination.Experts;
@@ -43,7 +44,8 @@ public static class TimelineApi
     {
         app.MapGroup("/coordination").WithTags("Coordination")
             .MapGet("/timeline", Get)
-            .WithSummary("The story across services, in order: ?correlationId= or ?subject= (e.g. deployment/{id})");
+            .WithSummary("The story across services, in order: ?correlationId= or ?subject= (e.g. deployment/{id})")
+            .AllowRoles(Roles.Coordinator, Roles.Auditor);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Experts.Pool;
 using EuCyberNet.ServiceDefaults.EventSourcing;
 using EuCyberNet.ServiceDefaults.Http;
@@ -18,7 +19,8 @@ public static class ErasureApi
     {
         app.MapGroup("/experts").WithTags("Experts")
             .MapDelete("/{id:guid}/personal-data", Erase)
-            .WithSummary("Erase the expert's personal data everywhere; the history of decisions stays, masked");
+            .WithSummary("Erase the expert's personal data everywhere; the history of decisions stays, masked")
+            .AllowRoles([Roles.Coordinator, Roles.Expert], ownOnly: [Roles.Expert], note: "coordinator: on the expert's written request").OwnExpertInRoute();
         return app;
     }
 

@@ -1,3 +1,4 @@
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.ServiceDefaults.Http;
 using EuCyberNet.Experts.Search;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,7 +11,8 @@ public static class MatchingApi
     {
         app.MapGroup("/experts").WithTags("Experts")
             .MapGet("/matches", Match)
-            .WithSummary("Ranked candidates for a role, skills, languages, country and period, each with a score (0–100) and reasons");
+            .WithSummary("Ranked candidates for a role, skills, languages, country and period, each with a score (0–100) and reasons")
+            .AllowRoles(Access.Readers);
         return app;
     }
 

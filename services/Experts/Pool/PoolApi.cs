@@ -21,42 +21,50 @@ public static class PoolApi
         var experts = app.MapGroup("/experts").WithTags("Experts");
 
         experts.MapPost("/applications", Apply)
-            .AllowAnonymous()
+            .AllowAnonymousCallers("the public application form; rate-limited per client address")
             .RequireRateLimiting(ApplicationsRateLimit)
             .WithSummary("Apply to join the expert pool (anonymous, rate-limited)");
 
         experts.MapGet("/{id:guid}", Get)
-            .WithSummary("An expert's record; ?asOf= gives it as it was then");
+            .WithSummary("An expert's record; ?asOf= gives it as it was then")
+            .AllowRoles([.. Access.Readers, Roles.Expert], ownOnly: [Roles.Expert]).OwnExpertInRoute();
 
         experts.MapGet("/{id:guid}/history", (Guid id, IQuerySession session, CancellationToken ct) => session.HistoryAsync<Expert>(id, ct))
-            .WithSummary("Every event of the expert's record, oldest first");
+            .WithSummary("Every event of the expert's record, oldest first")
+            .AllowRoles([Roles.Coordinator, Roles.Auditor, Roles.Expert], ownOnly: [Roles.Expert]).OwnExpertInRoute();
 
         experts.MapPost("/{id:guid}/acknowledge", (Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
                 session.DecideAsync(http, clock, id, Lifecycle.Acknowledge, ct))
-            .WithSummary("Reply to an application (due within 5 working days)");
+            .WithSummary("Reply to an application (due within 5 working days)")
+            .AllowRoles(Roles.Coordinator);
 
         experts.MapPost("/{id:guid}/accept", (Guid id, DecisionRequest? body, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
                 Decide(id, body, reasonRequired: false, http, session, clock, (e, reason) => Lifecycle.Accept(e, reason), ct))
-            .WithSummary("Accept a submitted profile into the pool (needs consent to data processing)");
+            .WithSummary("Accept a submitted profile into the pool (needs consent to data processing)")
+            .AllowRoles(Roles.Coordinator);
 
         experts.MapPost("/{id:guid}/reject", (Guid id, DecisionRequest? body, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
                 Decide(id, body, reasonRequired: true, http, session, clock, (e, reason) => Lifecycle.Reject(e, reason!), ct))
-            .WithSummary("Reject an application (reason required)");
+            .WithSummary("Reject an application (reason required)")
+            .AllowRoles(Roles.Coordinator);
 
         experts.MapPost("/{id:guid}/suspend", (Guid id, DecisionRequest? body, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
                 Decide(id, body, reasonRequired: true, http, session, clock, (e, reason) => Lifecycle.Suspend(e, reason!), ct))
-            .WithSummary("Suspend an accepted expert (reason required)");
+            .WithSummary("Suspend an accepted expert (reason required)")
+            .AllowRoles(Roles.Coordinator);
 
         experts.MapPost("/{id:guid}/reinstate", (Guid id, DecisionRequest? body, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
                 Decide(id, body, reasonRequired: false, http, session, clock, (e, reason) => Lifecycle.Reinstate(e, reason), ct))
-            .WithSummary("Reinstate a suspended expert");
+            .WithSummary("Reinstate a suspended expert")
+            .AllowRoles(Roles.Coordinator);
 
         experts.MapPost("/{id:guid}/withdraw", (Guid id, DecisionRequest? body, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
             {
                 var byExpert = IsExpert(http);
                 return Decide(id, body, reasonRequired: !byExpert, http, session, clock, (e, reason) => Lifecycle.Withdraw(e, reason, byExpert), ct);
             })
-            .WithSummary("Withdraw from the pool (the expert), or withdraw someone (staff, reason required)");
+            .WithSummary("Withdraw from the pool (the expert), or withdraw someone (staff, reason required)")
+            .AllowRoles([Roles.Coordinator, Roles.Expert], ownOnly: [Roles.Expert]).OwnExpertInRoute();
 
         return app;
     }

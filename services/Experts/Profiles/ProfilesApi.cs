@@ -1,3 +1,4 @@
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Contracts.Vocabularies;
 using EuCyberNet.Experts.Pool;
 using EuCyberNet.ServiceDefaults.Http;
@@ -14,13 +15,16 @@ public static class ProfilesApi
         var experts = app.MapGroup("/experts").WithTags("Experts");
 
         experts.MapPut("/{id:guid}/profile", PutProfile)
-            .WithSummary("Submit or update the profile: languages, roles, skills, years of experience, organisation, bio");
+            .WithSummary("Submit or update the profile: languages, roles, skills, years of experience, organisation, bio")
+            .AllowRoles([Roles.Coordinator, Roles.Expert], ownOnly: [Roles.Expert]).OwnExpertInRoute();
 
         experts.MapPut("/{id:guid}/availability", PutAvailability)
-            .WithSummary("Replace the availability windows (from, to, percent)");
+            .WithSummary("Replace the availability windows (from, to, percent)")
+            .AllowRoles([Roles.Coordinator, Roles.Expert], ownOnly: [Roles.Expert]).OwnExpertInRoute();
 
         experts.MapPut("/{id:guid}/consents/{purpose}", PutConsent)
-            .WithSummary("Give or withdraw consent: data-processing, sharing-with-ec-services");
+            .WithSummary("Give or withdraw consent: data-processing, sharing-with-ec-services")
+            .AllowRoles([Roles.Expert], ownOnly: [Roles.Expert], note: "consent is the expert's own act").OwnExpertInRoute();
 
         return app;
     }

@@ -1,3 +1,4 @@
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -9,7 +10,8 @@ public static class SearchApi
     {
         app.MapGroup("/experts").WithTags("Experts")
             .MapGet("", Search)
-            .WithSummary("Search experts: role, skill, language + minLevel, citizenship, status (+ overdue), availableFrom/To, q; page, pageSize, sort");
+            .WithSummary("Search experts: role, skill, language + minLevel, citizenship, status (+ overdue), availableFrom/To, q; page, pageSize, sort")
+            .AllowRoles(Access.Readers);
         return app;
     }
 

@@ -1,3 +1,5 @@
+using EuCyberNet.Projects.Common;
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Projects.ExpertFacts;
 using EuCyberNet.Projects.ExpertiseRequests;
 using EuCyberNet.ServiceDefaults.Http;
@@ -30,7 +32,8 @@ public static class CandidatesApi
     {
         app.MapGet("/expertise-requests/{id:guid}/candidates", GetCandidates)
             .WithTags("Requests for expertise")
-            .WithSummary("Matching experts for the request, ranked by the Experts service's score, with its reasons");
+            .WithSummary("Matching experts for the request, ranked by the Experts service's score, with its reasons")
+            .AllowRoles(Access.Staff);
         return app;
     }
 

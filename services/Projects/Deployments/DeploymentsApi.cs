@@ -1,3 +1,4 @@
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Contracts.Vocabularies;
 using EuCyberNet.Projects.ExpertFacts;
 using EuCyberNet.Projects.ExpertiseRequests;
@@ -58,17 +59,26 @@ public static class DeploymentsApi
     {
         var deployments = app.MapGroup("/deployments").WithTags("Deployments");
 
-        deployments.MapGet("/", List).WithSummary("Deployments, filtered by expertId, requestId, status and country");
-        deployments.MapGet("/{id:guid}", Get).WithSummary("A deployment; ?asOf= gives it as it was then");
+        deployments.MapGet("/", List).WithSummary("Deployments, filtered by expertId, requestId, status and country")
+            .AllowRoles([.. Access.Readers, Roles.Expert], ownOnly: [Roles.Expert], note: "expert: ?expertId= their own").OwnInQuery("expertId");
+        deployments.MapGet("/{id:guid}", Get).WithSummary("A deployment; ?asOf= gives it as it was then")
+            .AllowRoles([.. Access.Readers, Roles.Expert], ownOnly: [Roles.Expert]).OwnRecord<RouteHandlerBuilder, Deployment>(Owners.IsExpertOf);
         deployments.MapGet("/{id:guid}/history", (Guid id, IQuerySession session, CancellationToken ct) => session.HistoryAsync<Deployment>(id, ct))
-            .WithSummary("Every event of the deployment, oldest first (who requested, approved and selected is on the first)");
+            .WithSummary("Every event of the deployment, oldest first (who requested, approved and selected is on the first)")
+            .AllowRoles([.. Access.Readers, Roles.Expert], ownOnly: [Roles.Expert]).OwnRecord<RouteHandlerBuilder, Deployment>(Owners.IsExpertOf);
 
-        deployments.MapPost("/{id:guid}/confirm", Confirm).WithSummary("Confirm a planned deployment");
-        deployments.MapPost("/{id:guid}/start", Start).WithSummary("Start a confirmed deployment");
-        deployments.MapPost("/{id:guid}/extend", Extend).WithSummary("Move a started deployment's end date later");
-        deployments.MapPost("/{id:guid}/complete", Complete).WithSummary("Complete a started deployment with a debrief");
-        deployments.MapPost("/{id:guid}/evaluate", Evaluate).WithSummary("Rate a completed deployment 1–5 with feedback");
-        deployments.MapPost("/{id:guid}/cancel", Cancel).WithSummary("Cancel a deployment before it started (reason required)");
+        deployments.MapPost("/{id:guid}/confirm", Confirm).WithSummary("Confirm a planned deployment")
+            .AllowRoles(Access.Staff);
+        deployments.MapPost("/{id:guid}/start", Start).WithSummary("Start a confirmed deployment")
+            .AllowRoles(Access.Staff);
+        deployments.MapPost("/{id:guid}/extend", Extend).WithSummary("Move a started deployment's end date later")
+            .AllowRoles(Access.Staff);
+        deployments.MapPost("/{id:guid}/complete", Complete).WithSummary("Complete a started deployment with a debrief")
+            .AllowRoles([.. Access.Staff, Roles.Expert], ownOnly: [Roles.Expert], note: "expert: their own, with the debrief").OwnRecord<RouteHandlerBuilder, Deployment>(Owners.IsExpertOf);
+        deployments.MapPost("/{id:guid}/evaluate", Evaluate).WithSummary("Rate a completed deployment 1–5 with feedback")
+            .AllowRoles(Roles.ProjectOfficer, Roles.Coordinator);
+        deployments.MapPost("/{id:guid}/cancel", Cancel).WithSummary("Cancel a deployment before it started (reason required)")
+            .AllowRoles(Access.Staff);
         return app;
     }
 

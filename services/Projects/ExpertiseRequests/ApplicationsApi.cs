@@ -1,3 +1,4 @@
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Projects.Deployments;
 using EuCyberNet.Projects.ExpertFacts;
 using EuCyberNet.Projects.Common;
@@ -16,21 +17,26 @@ public static class ApplicationsApi
     public static RouteGroupBuilder MapApplicationsApi(this RouteGroupBuilder requests)
     {
         requests.MapPost("/{id:guid}/applications", Apply)
-            .WithSummary("An expert applies, or staff nominate one (nominated: true)");
+            .WithSummary("An expert applies, or staff nominate one (nominated: true)")
+            .AllowRoles([.. Access.Staff, Roles.Expert], ownOnly: [Roles.Expert], note: "expert: for themselves, not nominated").OwnBody<RouteHandlerBuilder, ApplicationBody>(Owners.AppliesAsSelf);
         requests.MapPost("/{id:guid}/applications/{expertId:guid}/shortlist",
                 (Guid id, Guid expertId, ReasonBody? body, HttpContext http, IDocumentSession session, CancellationToken ct) =>
                     Command(id, expertId, body, http, session, RequestDecisions.Shortlist, ct))
-            .WithSummary("Shortlist an application");
+            .WithSummary("Shortlist an application")
+            .AllowRoles(Roles.ProjectOfficer, Roles.Coordinator);
         requests.MapPost("/{id:guid}/applications/{expertId:guid}/decline",
                 (Guid id, Guid expertId, ReasonBody? body, HttpContext http, IDocumentSession session, CancellationToken ct) =>
                     Command(id, expertId, body, http, session, RequestDecisions.Decline, ct))
-            .WithSummary("Decline an application (not selected)");
+            .WithSummary("Decline an application (not selected)")
+            .AllowRoles(Roles.ProjectOfficer, Roles.Coordinator);
         requests.MapPost("/{id:guid}/applications/{expertId:guid}/withdraw",
                 (Guid id, Guid expertId, ReasonBody? body, HttpContext http, IDocumentSession session, CancellationToken ct) =>
                     Command(id, expertId, body, http, session, RequestDecisions.Withdraw, ct))
-            .WithSummary("Withdraw an application");
+            .WithSummary("Withdraw an application")
+            .AllowRoles([Roles.Coordinator, Roles.Expert], ownOnly: [Roles.Expert]).OwnExpertInRoute("expertId");
         requests.MapPost("/{id:guid}/applications/{expertId:guid}/select", Select)
-            .WithSummary("Select a shortlisted expert: plans their deployment (Location names it)");
+            .WithSummary("Select a shortlisted expert: plans their deployment (Location names it)")
+            .AllowRoles(Roles.ProjectOfficer, Roles.Coordinator);
         return requests;
     }
 

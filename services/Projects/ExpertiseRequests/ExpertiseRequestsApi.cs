@@ -1,3 +1,4 @@
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Contracts.Vocabularies;
 using EuCyberNet.Projects.Projects;
 using EuCyberNet.Projects.Common;
@@ -68,24 +69,34 @@ public static class ExpertiseRequestsApi
     {
         var requests = app.MapGroup("/expertise-requests").WithTags("Requests for expertise");
 
-        requests.MapPost("/", Create).WithSummary("Draft a request for expertise");
-        requests.MapGet("/", List).WithSummary("Requests, filtered by status, country, projectId, role and activityType");
-        requests.MapGet("/{id:guid}", Get).WithSummary("A request; ?asOf= gives it as it was then");
+        requests.MapPost("/", Create).WithSummary("Draft a request for expertise")
+            .AllowRoles(Access.Staff);
+        requests.MapGet("/", List).WithSummary("Requests, filtered by status, country, projectId, role and activityType")
+            .AllowRoles([.. Access.Readers, Roles.Expert], ownOnly: [Roles.Expert], note: "expert: ?status=published").OwnedBy(Owners.ListsPublishedOnly);
+        requests.MapGet("/{id:guid}", Get).WithSummary("A request; ?asOf= gives it as it was then")
+            .AllowRoles([.. Access.Readers, Roles.Expert], ownOnly: [Roles.Expert], note: "expert: published ones and those they applied to").OwnRecord<RouteHandlerBuilder, ExpertiseRequest>(Owners.ExpertMaySee);
         requests.MapGet("/{id:guid}/history", (Guid id, IQuerySession session, CancellationToken ct) => session.HistoryAsync<ExpertiseRequest>(id, ct))
-            .WithSummary("Every event of the request, oldest first");
+            .WithSummary("Every event of the request, oldest first")
+            .AllowRoles(Access.Readers);
 
         requests.MapPost("/{id:guid}/submit", (Guid id, ReasonBody? body, HttpContext http, IDocumentSession session, CancellationToken ct) =>
                 Command(id, body?.Reason, http, session, (r, reason) => RequestDecisions.Submit(r, reason), ct))
-            .WithSummary("Submit a draft for approval");
+            .WithSummary("Submit a draft for approval")
+            .AllowRoles(Roles.ProjectOfficer, Roles.Coordinator);
         requests.MapPost("/{id:guid}/approve", (Guid id, ReasonBody? body, HttpContext http, IDocumentSession session, TimeProvider time, CancellationToken ct) =>
                 Command(id, body?.Reason, http, session, (r, reason) => RequestDecisions.Approve(r, time.Today(), reason), ct))
-            .WithSummary("Approve (publish) a submitted request (coordinator)");
-        requests.MapPost("/{id:guid}/amend", Amend).WithSummary("Change fields; a published request goes back to re-approval");
-        requests.MapPost("/{id:guid}/extend", Extend).WithSummary("Move the application deadline later, before it passed");
+            .WithSummary("Approve (publish) a submitted request (coordinator)")
+            .AllowRoles(Roles.Coordinator);
+        requests.MapPost("/{id:guid}/amend", Amend).WithSummary("Change fields; a published request goes back to re-approval")
+            .AllowRoles(Access.Staff);
+        requests.MapPost("/{id:guid}/extend", Extend).WithSummary("Move the application deadline later, before it passed")
+            .AllowRoles(Access.Staff);
         requests.MapPost("/{id:guid}/close", (Guid id, ReasonBody? body, HttpContext http, IDocumentSession session, CancellationToken ct) =>
                 Command(id, body?.Reason, http, session, RequestDecisions.Close, ct))
-            .WithSummary("Close applications");
-        requests.MapPost("/{id:guid}/cancel", Cancel).WithSummary("Cancel an open request (reason required)");
+            .WithSummary("Close applications")
+            .AllowRoles(Access.Staff);
+        requests.MapPost("/{id:guid}/cancel", Cancel).WithSummary("Cancel an open request (reason required)")
+            .AllowRoles(Access.Staff);
 
         requests.MapApplicationsApi();
         return app;

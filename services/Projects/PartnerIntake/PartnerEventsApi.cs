@@ -1,3 +1,5 @@
+using EuCyberNet.Projects.Common;
+using EuCyberNet.ServiceDefaults.Security;
 using System.Text.Json;
 using EuCyberNet.Projects.Partners;
 using EuCyberNet.ServiceDefaults.Http;
@@ -19,14 +21,17 @@ public static class PartnerEventsApi
         var events = app.MapGroup("/partner-events").WithTags("Partner events");
 
         events.MapPost("/", Receive)
-            .AllowAnonymous() // partners authenticate with their API key, not a token
+            .AllowAnonymousCallers("partner systems authenticate with their X-Api-Key, not a token")
             .WithSummary("A partner system sends one project event (X-Api-Key); 202 accepted (once per event id) or 400 with every reason");
-        events.MapGet("/rejected", ListRejected).WithSummary("Refused partner messages, newest first, with every reason (filters partnerId, status, channel, eventId, amqpUser)");
+        events.MapGet("/rejected", ListRejected).WithSummary("Refused partner messages, newest first, with every reason (filters partnerId, status, channel, eventId, amqpUser)")
+            .AllowRoles([Roles.Coordinator, Roles.Auditor, Roles.Partner], ownOnly: [Roles.Partner], note: "partner: ?partnerId= its own").OwnInQuery("partnerId");
         events.MapGet("/rejected/{id:guid}", async Task<Results<Ok<RejectedPartnerEvent>, ProblemHttpResult>> (Guid id, IQuerySession session, CancellationToken ct) =>
                 await session.LoadAsync<RejectedPartnerEvent>(id, ct) is { } rejection ? TypedResults.Ok(rejection) : Problems.NotFound("Rejected partner event", id))
-            .WithSummary("One refused partner message");
+            .WithSummary("One refused partner message")
+            .AllowRoles([Roles.Coordinator, Roles.Auditor, Roles.Partner], ownOnly: [Roles.Partner]).OwnRecord<RouteHandlerBuilder, RejectedPartnerEvent>(Owners.IsPartnerOf);
         events.MapPost("/rejected/{id:guid}/replay", Replay)
-            .WithSummary("Run a refused message through the intake again after a fix (optionally with a corrected payload)");
+            .WithSummary("Run a refused message through the intake again after a fix (optionally with a corrected payload)")
+            .AllowRoles(Roles.Coordinator);
         return app;
     }
 

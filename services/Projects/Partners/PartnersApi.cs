@@ -1,3 +1,4 @@
+using EuCyberNet.ServiceDefaults.Security;
 using System.Text.RegularExpressions;
 using EuCyberNet.Projects.ExpertiseRequests;
 using EuCyberNet.Projects.Common;
@@ -55,15 +56,22 @@ public static class PartnersApi
     public static IEndpointRouteBuilder MapPartnersApi(this IEndpointRouteBuilder app)
     {
         var partners = app.MapGroup("/partners").WithTags("Partner registry");
-        partners.MapPost("/", Register).WithSummary("Register a partner system (staff)");
-        partners.MapGet("/", List).WithSummary("Registered partner systems");
+        partners.MapPost("/", Register).WithSummary("Register a partner system (staff)")
+            .AllowRoles(Roles.Coordinator);
+        partners.MapGet("/", List).WithSummary("Registered partner systems")
+            .AllowRoles(Roles.Coordinator, Roles.Auditor);
         partners.MapGet("/{id:guid}", (Guid id, HttpContext http, IQuerySession session, CancellationToken ct) =>
-            session.CurrentAsync<Partner, PartnerView>(http, id, PartnerView.From, ct)).WithSummary("A partner system");
+            session.CurrentAsync<Partner, PartnerView>(http, id, PartnerView.From, ct)).WithSummary("A partner system")
+            .AllowRoles(Roles.Coordinator, Roles.Auditor);
         partners.MapGet("/{id:guid}/history", (Guid id, IQuerySession session, CancellationToken ct) => session.HistoryAsync<Partner>(id, ct))
-            .WithSummary("Every event of the partner's registration, keys and revocation");
-        partners.MapPost("/{id:guid}/keys", IssueKey).WithSummary("Issue an API key; the answer is the only time it is shown");
-        partners.MapPost("/{id:guid}/keys/{keyId:guid}/revoke", RevokeKey).WithSummary("Revoke one API key");
-        partners.MapPost("/{id:guid}/revoke", Revoke).WithSummary("Revoke the partner: no more events accepted over HTTP or AMQP");
+            .WithSummary("Every event of the partner's registration, keys and revocation")
+            .AllowRoles(Roles.Coordinator, Roles.Auditor);
+        partners.MapPost("/{id:guid}/keys", IssueKey).WithSummary("Issue an API key; the answer is the only time it is shown")
+            .AllowRoles(Roles.Coordinator);
+        partners.MapPost("/{id:guid}/keys/{keyId:guid}/revoke", RevokeKey).WithSummary("Revoke one API key")
+            .AllowRoles(Roles.Coordinator);
+        partners.MapPost("/{id:guid}/revoke", Revoke).WithSummary("Revoke the partner: no more events accepted over HTTP or AMQP")
+            .AllowRoles(Roles.Coordinator);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Contracts.Vocabularies;
 using EuCyberNet.Projects.Common;
 using EuCyberNet.ServiceDefaults.EventSourcing;
@@ -39,12 +40,17 @@ public static class ProjectsApi
     {
         var projects = app.MapGroup("/projects").WithTags("Projects");
 
-        projects.MapPost("/", Register).WithSummary("Register a CCB project (staff)");
-        projects.MapPut("/{id:guid}", Replace).WithSummary("Replace a staff-registered project's fields");
-        projects.MapGet("/", List).WithSummary("Projects, filtered by country, theme, funder, status, activeOn and source");
-        projects.MapGet("/{id:guid}", Get).WithSummary("A project; ?asOf= gives it as it was then");
+        projects.MapPost("/", Register).WithSummary("Register a CCB project (staff)")
+            .AllowRoles(Access.Staff);
+        projects.MapPut("/{id:guid}", Replace).WithSummary("Replace a staff-registered project's fields")
+            .AllowRoles(Access.Staff);
+        projects.MapGet("/", List).WithSummary("Projects, filtered by country, theme, funder, status, activeOn and source")
+            .AllowRoles([.. Access.Readers, Roles.Partner], ownOnly: [Roles.Partner], note: "partner: ?source= its own id").OwnInQuery("source");
+        projects.MapGet("/{id:guid}", Get).WithSummary("A project; ?asOf= gives it as it was then")
+            .AllowRoles([.. Access.Readers, Roles.Partner], ownOnly: [Roles.Partner]).OwnRecord<RouteHandlerBuilder, Project>(Owners.IsPartnerOf);
         projects.MapGet("/{id:guid}/history", (Guid id, IQuerySession session, CancellationToken ct) => session.HistoryAsync<Project>(id, ct))
-            .WithSummary("Every event of the project, oldest first");
+            .WithSummary("Every event of the project, oldest first")
+            .AllowRoles([.. Access.Readers, Roles.Partner], ownOnly: [Roles.Partner]).OwnRecord<RouteHandlerBuilder, Project>(Owners.IsPartnerOf);
         return app;
     }
 

@@ -1,3 +1,5 @@
+using EuCyberNet.Training.Common;
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Contracts.Vocabularies;
 using EuCyberNet.ServiceDefaults.EventSourcing;
 using EuCyberNet.ServiceDefaults.Http;
@@ -29,12 +31,17 @@ public static class CoursesApi
     {
         var courses = app.MapGroup("/courses").WithTags("Courses");
 
-        courses.MapPost("", Add).WithSummary("Add a course to the catalogue");
-        courses.MapPut("/{id:guid}", Revise).WithSummary("Replace a course's description (If-Match for optimistic concurrency)");
-        courses.MapGet("", Search).WithSummary("Search the catalogue by role, theme, format, language and title");
-        courses.MapGet("/{id:guid}", Get).WithSummary("A course; ?asOf= gives it as it was then");
+        courses.MapPost("", Add).WithSummary("Add a course to the catalogue")
+            .AllowRoles(Roles.TrainingManager);
+        courses.MapPut("/{id:guid}", Revise).WithSummary("Replace a course's description (If-Match for optimistic concurrency)")
+            .AllowRoles(Roles.TrainingManager);
+        courses.MapGet("", Search).WithSummary("Search the catalogue by role, theme, format, language and title")
+            .AllowRoles(Access.Everyone);
+        courses.MapGet("/{id:guid}", Get).WithSummary("A course; ?asOf= gives it as it was then")
+            .AllowRoles(Access.Everyone);
         courses.MapGet("/{id:guid}/history", (Guid id, IQuerySession session, CancellationToken ct) => session.HistoryAsync<Course>(id, ct))
-            .WithSummary("Every event of the course, oldest first");
+            .WithSummary("Every event of the course, oldest first")
+            .AllowRoles(Roles.TrainingManager, Roles.Coordinator, Roles.Auditor);
         return app;
     }
 

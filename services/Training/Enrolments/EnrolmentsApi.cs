@@ -1,3 +1,5 @@
+using EuCyberNet.Training.Common;
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Contracts.Vocabularies;
 using EuCyberNet.ServiceDefaults.EventSourcing;
 using EuCyberNet.ServiceDefaults.Http;
@@ -44,31 +46,41 @@ public static class EnrolmentsApi
     public static IEndpointRouteBuilder MapEnrolmentsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/training-sessions/{id:guid}/enrolments", Enrol).WithTags("Enrolments")
-            .WithSummary("Enrol an expert (expertId) or an external participant (participant): confirmed while seats remain, else waitlisted");
+            .WithSummary("Enrol an expert (expertId) or an external participant (participant): confirmed while seats remain, else waitlisted")
+            .AllowRoles([Roles.TrainingManager, Roles.Expert, Roles.Partner], ownOnly: [Roles.Expert, Roles.Partner], note: "expert: themselves; partner: external participants").OwnedBy(Owners.EnrolsWithinOwnRights);
         app.MapGet("/training-sessions/{id:guid}/enrolments", (Guid id, string? status, int? page, int? pageSize, IQuerySession session, CancellationToken ct) =>
                 ListAsync(session, id, null, null, status, page, pageSize, ct))
-            .WithTags("Enrolments").WithSummary("The session's enrolments");
+            .WithTags("Enrolments").WithSummary("The session's enrolments")
+            .AllowRoles(Roles.TrainingManager, Roles.Coordinator, Roles.Auditor);
 
         var enrolments = app.MapGroup("/enrolments").WithTags("Enrolments");
-        enrolments.MapPost("/{id:guid}/cancel", Cancel).WithSummary("Cancel an enrolment; a freed seat goes to the first waitlisted");
+        enrolments.MapPost("/{id:guid}/cancel", Cancel).WithSummary("Cancel an enrolment; a freed seat goes to the first waitlisted")
+            .AllowRoles([Roles.TrainingManager, Roles.Expert, Roles.Partner], ownOnly: [Roles.Expert, Roles.Partner], note: "expert: their own; partner: its nominations").OwnedBy(Owners.IsOwnEnrolment);
         enrolments.MapPost("/{id:guid}/attend", (Guid id, HttpContext http, IDocumentSession session, CancellationToken ct) =>
                 OnEnrolmentAsync(id, http, session, (e, s) => EnrolmentRules.Attend(e, s.Status), ct))
-            .WithSummary("The participant attended the delivered session");
+            .WithSummary("The participant attended the delivered session")
+            .AllowRoles(Roles.TrainingManager);
         enrolments.MapPost("/{id:guid}/no-show", (Guid id, HttpContext http, IDocumentSession session, CancellationToken ct) =>
                 OnEnrolmentAsync(id, http, session, (e, s) => EnrolmentRules.NoShow(e, s.Status), ct))
-            .WithSummary("The participant did not come to the delivered session");
+            .WithSummary("The participant did not come to the delivered session")
+            .AllowRoles(Roles.TrainingManager);
         enrolments.MapPost("/{id:guid}/complete", (Guid id, HttpContext http, IDocumentSession session, TrainingCalendar calendar, CancellationToken ct) =>
                 OnEnrolmentAsync(id, http, session, (e, _) => EnrolmentRules.Complete(e, calendar.Today), ct))
-            .WithSummary("The participant completed the course (published as TrainingCompleted)");
+            .WithSummary("The participant completed the course (published as TrainingCompleted)")
+            .AllowRoles(Roles.TrainingManager);
         enrolments.MapPost("/{id:guid}/certify", (Guid id, HttpContext http, IDocumentSession session, TrainingCalendar calendar, CancellationToken ct) =>
                 OnEnrolmentAsync(id, http, session, (e, _) => EnrolmentRules.Certify(e, CertificateNumber.Draw(calendar.Today), calendar.Today), ct))
-            .WithSummary("Issue the certificate of a completed enrolment");
+            .WithSummary("Issue the certificate of a completed enrolment")
+            .AllowRoles(Roles.TrainingManager);
         enrolments.MapGet("", (Guid? sessionId, Guid? expertId, Guid? courseId, string? status, int? page, int? pageSize, IQuerySession session, CancellationToken ct) =>
                 ListAsync(session, sessionId, expertId, courseId, status, page, pageSize, ct))
-            .WithSummary("Enrolments by session, expert, course and status");
-        enrolments.MapGet("/{id:guid}", Get).WithSummary("An enrolment with its place on the waitlist; ?asOf= gives it as it was then");
+            .WithSummary("Enrolments by session, expert, course and status")
+            .AllowRoles([Roles.TrainingManager, Roles.Coordinator, Roles.Auditor, Roles.Expert], ownOnly: [Roles.Expert], note: "expert: ?expertId= their own").OwnInQuery("expertId");
+        enrolments.MapGet("/{id:guid}", Get).WithSummary("An enrolment with its place on the waitlist; ?asOf= gives it as it was then")
+            .AllowRoles([Roles.TrainingManager, Roles.Coordinator, Roles.Auditor, Roles.Expert, Roles.Partner], ownOnly: [Roles.Expert, Roles.Partner]).OwnedBy(Owners.IsOwnEnrolment);
         enrolments.MapGet("/{id:guid}/history", (Guid id, IQuerySession session, CancellationToken ct) => session.HistoryAsync<Enrolment>(id, ct))
-            .WithSummary("Every event of the enrolment, oldest first");
+            .WithSummary("Every event of the enrolment, oldest first")
+            .AllowRoles([Roles.TrainingManager, Roles.Coordinator, Roles.Auditor, Roles.Expert, Roles.Partner], ownOnly: [Roles.Expert, Roles.Partner]).OwnedBy(Owners.IsOwnEnrolment);
         return app;
     }
 

@@ -1,3 +1,5 @@
+using EuCyberNet.Training.Common;
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Contracts.Vocabularies;
 using EuCyberNet.ServiceDefaults.EventSourcing;
 using EuCyberNet.ServiceDefaults.Http;
@@ -42,15 +44,23 @@ public static class SessionsApi
     {
         var sessions = app.MapGroup("/training-sessions").WithTags("Training sessions");
 
-        sessions.MapPost("", Schedule).WithSummary("Schedule a session of a course");
-        sessions.MapPost("/{id:guid}/open", Open).WithSummary("Open the session for enrolment");
-        sessions.MapPost("/{id:guid}/deliver", Deliver).WithSummary("The session took place (waitlisted enrolments lapse)");
-        sessions.MapPost("/{id:guid}/close", Close).WithSummary("Close a delivered session");
-        sessions.MapPost("/{id:guid}/cancel", Cancel).WithSummary("Cancel the session and every enrolment in it (reason required)");
-        sessions.MapGet("", List).WithSummary("Sessions by course, status, country, online, role, theme and period");
-        sessions.MapGet("/{id:guid}", Get).WithSummary("A session with its seats and waitlist; ?asOf= gives it as it was then");
+        sessions.MapPost("", Schedule).WithSummary("Schedule a session of a course")
+            .AllowRoles(Roles.TrainingManager);
+        sessions.MapPost("/{id:guid}/open", Open).WithSummary("Open the session for enrolment")
+            .AllowRoles(Roles.TrainingManager);
+        sessions.MapPost("/{id:guid}/deliver", Deliver).WithSummary("The session took place (waitlisted enrolments lapse)")
+            .AllowRoles(Roles.TrainingManager);
+        sessions.MapPost("/{id:guid}/close", Close).WithSummary("Close a delivered session")
+            .AllowRoles(Roles.TrainingManager);
+        sessions.MapPost("/{id:guid}/cancel", Cancel).WithSummary("Cancel the session and every enrolment in it (reason required)")
+            .AllowRoles(Roles.TrainingManager);
+        sessions.MapGet("", List).WithSummary("Sessions by course, status, country, online, role, theme and period")
+            .AllowRoles(Access.Everyone);
+        sessions.MapGet("/{id:guid}", Get).WithSummary("A session with its seats and waitlist; ?asOf= gives it as it was then")
+            .AllowRoles(Access.Everyone);
         sessions.MapGet("/{id:guid}/history", (Guid id, IQuerySession session, CancellationToken ct) => session.HistoryAsync<TrainingSession>(id, ct))
-            .WithSummary("Every event of the session (its seat ledger included), oldest first");
+            .WithSummary("Every event of the session (its seat ledger included), oldest first")
+            .AllowRoles(Roles.TrainingManager, Roles.Coordinator, Roles.Auditor);
         return app;
     }
 

@@ -1,3 +1,5 @@
+using EuCyberNet.Training.Common;
+using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Contracts.Vocabularies;
 using EuCyberNet.ServiceDefaults.EventSourcing;
 using EuCyberNet.ServiceDefaults.Http;
@@ -33,21 +35,32 @@ public static class TrainingRequestsApi
     {
         var requests = app.MapGroup("/training-requests").WithTags("Training requests");
 
-        requests.MapPost("", Submit).WithSummary("Submit a training request from a partner country or an EU delegation");
+        requests.MapPost("", Submit).WithSummary("Submit a training request from a partner country or an EU delegation")
+            .AllowRoles(Roles.Partner, Roles.Coordinator, Roles.TrainingManager);
         requests.MapPost("/{id:guid}/review", (Guid id, HttpContext http, IDocumentSession session, CancellationToken ct) =>
-            Decide(session, http, id, TrainingRequestRules.Review, ct)).WithSummary("Start reviewing the request");
+            Decide(session, http, id, TrainingRequestRules.Review, ct)).WithSummary("Start reviewing the request")
+            .AllowRoles(Roles.TrainingManager);
         requests.MapPost("/{id:guid}/approve", (Guid id, HttpContext http, IDocumentSession session, CancellationToken ct) =>
-            Decide(session, http, id, TrainingRequestRules.Approve, ct)).WithSummary("Approve the request under review");
-        requests.MapPost("/{id:guid}/reject", Reject).WithSummary("Reject the request (reason required)");
-        requests.MapPost("/{id:guid}/schedule", Schedule).WithSummary("Link the approved request to a session (sessionId)");
-        requests.MapPost("/{id:guid}/deliver", Deliver).WithSummary("The request was met: its session was delivered");
+            Decide(session, http, id, TrainingRequestRules.Approve, ct)).WithSummary("Approve the request under review")
+            .AllowRoles(Roles.TrainingManager, Roles.Coordinator);
+        requests.MapPost("/{id:guid}/reject", Reject).WithSummary("Reject the request (reason required)")
+            .AllowRoles(Roles.TrainingManager, Roles.Coordinator);
+        requests.MapPost("/{id:guid}/schedule", Schedule).WithSummary("Link the approved request to a session (sessionId)")
+            .AllowRoles(Roles.TrainingManager);
+        requests.MapPost("/{id:guid}/deliver", Deliver).WithSummary("The request was met: its session was delivered")
+            .AllowRoles(Roles.TrainingManager);
         requests.MapPost("/{id:guid}/close", (Guid id, HttpContext http, IDocumentSession session, CancellationToken ct) =>
-            Decide(session, http, id, TrainingRequestRules.Close, ct)).WithSummary("Close a delivered request");
-        requests.MapPost("/{id:guid}/withdraw", Withdraw).WithSummary("The requester withdraws the request");
-        requests.MapGet("", List).WithSummary("Training requests by status, country, requester, role and theme");
-        requests.MapGet("/{id:guid}", Get).WithSummary("A training request; ?asOf= gives it as it was then");
+            Decide(session, http, id, TrainingRequestRules.Close, ct)).WithSummary("Close a delivered request")
+            .AllowRoles(Roles.TrainingManager);
+        requests.MapPost("/{id:guid}/withdraw", Withdraw).WithSummary("The requester withdraws the request")
+            .AllowRoles([Roles.TrainingManager, Roles.Partner], ownOnly: [Roles.Partner], note: "partner: requests it submitted").OwnedBy(context => Access.CreatedByCaller(context));
+        requests.MapGet("", List).WithSummary("Training requests by status, country, requester, role and theme")
+            .AllowRoles(Roles.TrainingManager, Roles.Coordinator, Roles.Auditor, Roles.ProjectOfficer);
+        requests.MapGet("/{id:guid}", Get).WithSummary("A training request; ?asOf= gives it as it was then")
+            .AllowRoles([Roles.TrainingManager, Roles.Coordinator, Roles.Auditor, Roles.ProjectOfficer, Roles.Partner], ownOnly: [Roles.Partner], note: "partner: requests it submitted").OwnedBy(context => Access.CreatedByCaller(context));
         requests.MapGet("/{id:guid}/history", (Guid id, IQuerySession session, CancellationToken ct) => session.HistoryAsync<TrainingRequest>(id, ct))
-            .WithSummary("The request's audit trail: every event with user, time, correlation, causation and reason");
+            .WithSummary("The request's audit trail: every event with user, time, correlation, causation and reason")
+            .AllowRoles([Roles.TrainingManager, Roles.Coordinator, Roles.Auditor, Roles.ProjectOfficer, Roles.Partner], ownOnly: [Roles.Partner], note: "partner: requests it submitted").OwnedBy(context => Access.CreatedByCaller(context));
         return app;
     }
 

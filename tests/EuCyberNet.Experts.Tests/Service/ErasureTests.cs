@@ -52,7 +52,7 @@ public sealed class ErasureTests : IAsyncLifetime
             new DateOnly(2026, 5, 1), new DateOnly(2026, 5, 10), "evaluated"), 5, DateTimeOffset.UtcNow));
         await Eventually.ReturnsAsync(() => _app.GetAsync(id), e => e.GetProperty("trainings").GetArrayLength() == 1 && e.GetProperty("deployments").GetArrayLength() == 1,
             TimeSpan.FromSeconds(60), "the training and the deployment recorded");
-        await Eventually.ReturnsAsync(async () => (await _coordination.CreateClient().GetFromJsonAsync<JsonElement>("/coordination/overview")).GetProperty("expertApplications").GetInt64(),
+        await Eventually.ReturnsAsync(async () => (await _coordination.CreateClient("auditor", "audit.office").GetFromJsonAsync<JsonElement>("/coordination/overview")).GetProperty("expertApplications").GetInt64(),
             n => n == 1, TimeSpan.FromSeconds(60), "Coordination hearing of the application");
         return id;
     }
