@@ -22,7 +22,14 @@ internal static class ExpertsBenchmark
         {
             string[] args = [dll, "--experts", experts.ToString(CultureInfo.InvariantCulture), "--iterations", iterations.ToString(CultureInfo.InvariantCulture),
                 "--database", $"bench_experts_pool_{experts}", .. run == 0 ? Array.Empty<string>() : ["--reuse"]];
-            var info = new ProcessStartInfo("dotnet", args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            // From its own folder: the in-process service finds its content root relative to it (docs/experts.md).
+            var info = new ProcessStartInfo("dotnet", args)
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = Path.GetDirectoryName(dll)!,
+            };
             info.Environment["EUCYBERNET_BENCH_POSTGRES"] = platform.AdminConnection;
             info.Environment.Remove(RabbitMqServer.EnvironmentVariable); // the queries need no broker
             using var process = Process.Start(info)!;

@@ -25,13 +25,15 @@ report.Finish();
 Console.WriteLine(report.Markdown());
 if (options.Out is { } path)
 {
-    report.WriteInto(path);
+    report.WriteInto(path, partial: !BenchOptions.All.All(options.Only.Contains));
     Console.WriteLine($"Results written into {path}");
 }
 return report.Failures == 0 ? 0 : 1;
 
 internal sealed record BenchOptions(bool Quick, int Runs, HashSet<string> Only, string? Out, string Configuration)
 {
+    public static readonly string[] All = ["commands", "rate", "messaging", "propagation", "reads", "experts", "coldstart"];
+
     public TimeSpan RunDuration => Quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(10);
 
     public static BenchOptions Parse(string[] args)
@@ -39,7 +41,7 @@ internal sealed record BenchOptions(bool Quick, int Runs, HashSet<string> Only, 
         var quick = args.Contains("--quick");
         var runs = 3;
         string? output = null;
-        var only = new HashSet<string>(["commands", "rate", "messaging", "propagation", "reads", "experts", "coldstart"]);
+        var only = new HashSet<string>(All);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])

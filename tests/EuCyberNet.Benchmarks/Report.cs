@@ -77,19 +77,29 @@ internal sealed class Report(BenchOptions options)
         return md.ToString();
     }
 
-    public void WriteInto(string path)
+    /// <summary>
+    /// Replaces the results between the markers. A run of only some benchmarks (<c>--only</c>) goes
+    /// between the "partial" markers instead, so it never erases a full run's table.
+    /// </summary>
+    public void WriteInto(string path, bool partial)
     {
+        var (startMarker, endMarker) = partial ? (PartialStart, PartialEnd) : (Start, End);
         var text = File.Exists(path) ? File.ReadAllText(path) : $"# Performance\n\n{Start}\n{End}\n";
-        var start = text.IndexOf(Start, StringComparison.Ordinal);
-        var end = text.IndexOf(End, StringComparison.Ordinal);
-        if (start < 0 || end < start) text = text.TrimEnd() + $"\n\n{Start}\n{End}\n";
-        start = text.IndexOf(Start, StringComparison.Ordinal);
-        end = text.IndexOf(End, StringComparison.Ordinal);
-        File.WriteAllText(path, text[..(start + Start.Length)] + "\n" + Markdown() + text[end..]);
+        var start = text.IndexOf(startMarker, StringComparison.Ordinal);
+        var end = text.IndexOf(endMarker, StringComparison.Ordinal);
+        if (start < 0 || end < start) text = text.TrimEnd() + $"\n\n{startMarker}\n{endMarker}\n";
+        start = text.IndexOf(startMarker, StringComparison.Ordinal);
+        end = text.IndexOf(endMarker, StringComparison.Ordinal);
+        var heading = partial ? $"Partial run (`--only {string.Join(',', options.Only.Order())}`); the full table is above.\n\n" : "";
+        File.WriteAllText(path, text[..(start + startMarker.Length)] + "\n" + heading + Markdown() + text[end..]);
     }
 
+    public const string PartialStart = "<!-- bench:partial:start -->";
+    public const string PartialEnd = "<!-- bench:partial:end -->";
+
     public static string F(double value, int decimals = 0) =>
-        double.IsNaN(value) ? "—" : value.ToString(decimals == 0 ? "N0" : "N" + decimals, CultureInfo.InvariantCulture);
+        double.IsNaN(value) ? "—"
+        : value.ToString(decimals == 0 && Math.Abs(value) < 10 ? "N1" : decimals == 0 ? "N0" : "N" + decimals, CultureInfo.InvariantCulture);
 
     public static string Ratio(double value, double baseline) =>
         double.IsNaN(value) || double.IsNaN(baseline) || baseline == 0 ? "—" : (value / baseline).ToString("0.00", CultureInfo.InvariantCulture) + "×";

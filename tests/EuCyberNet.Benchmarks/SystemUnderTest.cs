@@ -43,21 +43,27 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
             await Guard("commands (group commit off)", () => CommandsAsync(groupCommit: false, [8, 32]));
             await StopAllAsync();
         }
-        await StartAsync(["projects"], groupCommit: true);
-        if (Wants("commands")) await Guard("commands", () => CommandsAsync(groupCommit: true, Concurrency));
-        if (Wants("rate")) await Guard("commands at 200/s", () => FixedRateAsync(200, "commands at a fixed 200/s", "p99 < 50 ms", p99 => p99 < 50));
-        if (Wants("messaging")) await Guard("partner ingestion", PartnerIngestionAsync);
-        await StopAllAsync();
+        if (Wants("commands") || Wants("rate") || Wants("messaging"))
+        {
+            await StartAsync(["projects"], groupCommit: true);
+            if (Wants("commands")) await Guard("commands", () => CommandsAsync(groupCommit: true, Concurrency));
+            if (Wants("rate")) await Guard("commands at 200/s", () => FixedRateAsync(200, "commands at a fixed 200/s", "p99 < 50 ms", p99 => p99 < 50));
+            if (Wants("messaging")) await Guard("partner ingestion", PartnerIngestionAsync);
+            await StopAllAsync();
+        }
 
         // Phase 2: the whole system.
-        await StartAsync(["experts", "projects", "training", "coordination"], groupCommit: true);
-        if (Wants("messaging")) await Guard("pipeline", PipelineAsync);
-        if (Wants("propagation")) await Guard("propagation", PropagationAsync);
-        if (Wants("reads")) await Guard("reads", ReadsAsync);
-        SampleRss();
-        foreach (var (name, peak) in _peakRss.OrderBy(p => p.Key))
-            report.Add(new Row("memory", $"{name}: peak RSS under this run's load", $"{Report.F(peak)} MiB", "—", "—", "—", "measured", Machine.LoadAverage()));
-        await StopAllAsync();
+        if (Wants("messaging") || Wants("propagation") || Wants("reads"))
+        {
+            await StartAsync(["experts", "projects", "training", "coordination"], groupCommit: true);
+            if (Wants("messaging")) await Guard("pipeline", PipelineAsync);
+            if (Wants("propagation")) await Guard("propagation", PropagationAsync);
+            if (Wants("reads")) await Guard("reads", ReadsAsync);
+            SampleRss();
+            foreach (var (name, peak) in _peakRss.OrderBy(p => p.Key))
+                report.Add(new Row("memory", $"{name}: peak RSS under this run's load", $"{Report.F(peak)} MiB", "—", "—", "—", "measured", Machine.LoadAverage()));
+            await StopAllAsync();
+        }
 
         if (Wants("experts")) await Guard("expert search and matching", ExpertsAsync);
     }
