@@ -135,7 +135,25 @@ public static class CommandHandling
     /// append; otherwise null and the command commits its own session as before.
     /// </summary>
     private static CommandGroupCommit? GroupCommitFor(IDocumentSession session, HttpContext http) =>
-        session.PendingChanges.Operations().Any() || session.PendingChanges.Streams().Count > 0 ? null : http.RequestServices.GetService(typeof(CommandGroupCommit)) as CommandGroupCommit;
+        HasStagedWork(session) ? null : http.RequestServices.GetService(typeof(CommandGroupCommit)) as CommandGroupCommit;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, System.Reflection.MethodInfo?> OutstandingWork = new();
+
+    /// <summary>
+    /// True when the session already holds writes of its own (documents, streams, or event operations
+    /// such as <c>OverwriteEvent</c>, which <see cref="Marten.Services.IUnitOfWork"/> does not list):
+    /// Marten's own <c>HasOutstandingWork</c> answers, and if it cannot be found the answer is yes, so
+    /// the command never leaves staged work behind.
+    /// </summary>
+    private static bool HasStagedWork(IDocumentSession session)
+    {
+        var tracker = session.PendingChanges;
+        if (tracker.Operations().Any() || tracker.Streams().Count > 0) return true;
+        var probe = OutstandingWork.GetOrAdd(tracker.GetType(), type =>
+            type.GetMethod("HasOutstandingWork", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance, Type.EmptyTypes) is { } method
+            && method.ReturnType == typeof(bool) ? method : null);
+        return probe is null || (bool)probe.Invoke(tracker, null)!;
+    }
 
     /// <summary>The state right after a group commit, read in a fresh session (the request's session saw it before).</summary>
     private static async Task<TAggregate> LatestAsync<TAggregate>(IDocumentStore store, Guid id, CancellationToken ct)

@@ -156,6 +156,28 @@ public sealed class CommandGroupCommitTests : IAsyncLifetime
         Assert.Equal((1, 0), ((await session.LoadAsync<Tally>(tallies[1]))!.Version, (await session.LoadAsync<Tally>(tallies[1]))!.Total));
     }
 
+    [Fact]
+    public async Task A_command_whose_session_already_holds_event_overwrites_commits_them_with_its_events()
+    {
+        var tally = (await OpenTalliesAsync(1))[0];
+        await using var session = Store.LightweightSession();
+        var opened = (await session.Events.FetchStreamAsync(tally))[0];
+        var masked = new JasperFx.Events.Event<TallyOpened>(new TallyOpened("masked"))
+        {
+            Id = opened.Id, Sequence = opened.Sequence, StreamId = opened.StreamId, Version = opened.Version, Timestamp = opened.Timestamp,
+        };
+        session.Events.OverwriteEvent(masked);
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = _host.Services };
+
+        var result = await session.DecideAsync<Tally, Tally>(http, tally, _ => Decision.Emit(new TallyCounted(3)), t => t, CancellationToken.None);
+
+        Assert.IsType<Microsoft.AspNetCore.Http.HttpResults.Ok<Tally>>(result.Result);
+        await using var check = Store.LightweightSession();
+        var events = await check.Events.FetchStreamAsync(tally);
+        Assert.Equal("masked", Assert.IsType<TallyOpened>(events[0].Data).Name); // the overwrite was not left behind
+        Assert.Equal(3, Assert.IsType<TallyCounted>(events[1].Data).Amount);
+    }
+
     private IDocumentSession Origin(string user = "tester", string? correlation = null)
     {
         var session = Store.LightweightSession();
