@@ -32,6 +32,8 @@ public static class CommandHandling
         if (!http.Request.TryGetExpectedVersion(out var expected))
             return Problems.BadRequest("If-Match must be a quoted stream version such as \"3\".");
 
+        // Group commit only when the events are all this command writes (nothing else staged in the session).
+        var group = GroupCommitFor(session, http);
         IEventStream<TAggregate> stream;
         try
         {
@@ -49,6 +51,15 @@ public static class CommandHandling
         var decision = decide(stream.Aggregate);
         if (decision.Error is { } error) return Problems.Conflict(error);
         if (decision.Events.Count == 0) return Respond(http, stream.Aggregate, view);
+
+        if (group is not null)
+        {
+            var version = stream.StartingVersion ?? stream.Aggregate.Version;
+            var (outcome, state) = await group.CommitWithStateAsync(session, typeof(TAggregate), id, version, decision.Events, ct);
+            if (outcome != CommitOutcome.Committed)
+                return expected is { } stale ? Problems.PreconditionFailed(stale) : Problems.ConcurrentChange();
+            return Respond(http, state as TAggregate ?? await LatestAsync<TAggregate>(session.DocumentStore, id, ct), view);
+        }
 
         stream.AppendMany(decision.Events);
         try
@@ -80,9 +91,20 @@ public static class CommandHandling
         where TAggregate : class, IAggregate
     {
         var id = StreamIds.ForCreate(http.Request, collection);
-        await session.TryStartStreamAsync<TAggregate>(id, events, ct);
-        var aggregate = await session.Events.FetchLatest<TAggregate>(id, ct)
+        TAggregate aggregate;
+        if (GroupCommitFor(session, http) is { } group)
+        {
+            // Committed, or AlreadyExists (a repeated create): either way the resource is there now.
+            // A Conflict on a new stream is a concurrent create of the same id, which is also a repeat.
+            var (_, state) = await group.CommitWithStateAsync(session, typeof(TAggregate), id, expectedVersion: null, events, ct);
+            aggregate = state as TAggregate ?? await LatestAsync<TAggregate>(session.DocumentStore, id, ct);
+        }
+        else
+        {
+            await session.TryStartStreamAsync<TAggregate>(id, events, ct);
+            aggregate = await session.Events.FetchLatest<TAggregate>(id, ct)
                         ?? throw new InvalidOperationException($"{typeof(TAggregate).Name} {id} is missing right after it was created.");
+        }
         http.Response.SetETag(aggregate.Version);
         return TypedResults.Created($"/{collection}/{id}", view(aggregate));
     }
@@ -107,6 +129,41 @@ public static class CommandHandling
         }
     }
 
+    /// <summary>
+    /// The service's <see cref="CommandGroupCommit"/>, when it has one (AddEventStore registers it unless
+    /// <c>EventStore:GroupCommit</c> is false) and the session holds nothing but what the command will
+    /// append; otherwise null and the command commits its own session as before.
+    /// </summary>
+    private static CommandGroupCommit? GroupCommitFor(IDocumentSession session, HttpContext http) =>
+        HasStagedWork(session) ? null : http.RequestServices.GetService(typeof(CommandGroupCommit)) as CommandGroupCommit;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, System.Reflection.MethodInfo?> OutstandingWork = new();
+
+    /// <summary>
+    /// True when the session already holds writes of its own (documents, streams, or event operations
+    /// such as <c>OverwriteEvent</c>, which <see cref="Marten.Services.IUnitOfWork"/> does not list):
+    /// Marten's own <c>HasOutstandingWork</c> answers, and if it cannot be found the answer is yes, so
+    /// the command never leaves staged work behind.
+    /// </summary>
+    private static bool HasStagedWork(IDocumentSession session)
+    {
+        var tracker = session.PendingChanges;
+        if (tracker.Operations().Any() || tracker.Streams().Count > 0) return true;
+        var probe = OutstandingWork.GetOrAdd(tracker.GetType(), type =>
+            type.GetMethod("HasOutstandingWork", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance, Type.EmptyTypes) is { } method
+            && method.ReturnType == typeof(bool) ? method : null);
+        return probe is null || (bool)probe.Invoke(tracker, null)!;
+    }
+
+    /// <summary>The state right after a group commit, read in a fresh session (the request's session saw it before).</summary>
+    private static async Task<TAggregate> LatestAsync<TAggregate>(IDocumentStore store, Guid id, CancellationToken ct)
+        where TAggregate : class
+    {
+        await using var query = store.LightweightSession();
+        return await query.Events.FetchLatest<TAggregate>(id, ct)
+               ?? throw new InvalidOperationException($"{typeof(TAggregate).Name} {id} is missing right after its commit.");
+    }
+
     private static Ok<TView> Respond<TAggregate, TView>(HttpContext http, TAggregate aggregate, Func<TAggregate, TView> view)
         where TAggregate : IAggregate
     {
@@ -114,7 +171,7 @@ public static class CommandHandling
         return TypedResults.Ok(view(aggregate));
     }
 
-    private static bool IsStreamCollision(Exception e) =>
+    internal static bool IsStreamCollision(Exception e) =>
         e is Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
         || e.InnerException is Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException;
 

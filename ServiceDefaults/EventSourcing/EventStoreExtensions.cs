@@ -34,6 +34,8 @@ public static class EventStoreExtensions
             "postgres", new PostgresHealthCheck(connectionString), HealthStatus.Unhealthy, ["ready"]);
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Telemetry.EventStoreLag>(sp, connectionString));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Telemetry.EventStoreLag>());
+        // Commands share transactions (DecideAsync/CreateAsync); EventStore:GroupCommit=false turns it off.
+        if (builder.Configuration.GetValue("EventStore:GroupCommit", true)) builder.Services.AddSingleton<CommandGroupCommit>();
 
         return builder.Services
             .AddMarten(_ =>

@@ -70,6 +70,11 @@ if [ "${EUCYBERNET_PG_FAST:-}" = 1 ]; then
   extra=(-c fsync=off -c synchronous_commit=off -c full_page_writes=off)
 fi
 
+if [ "${EUCYBERNET_PG_STATS:-}" = 1 ]; then
+  # Benchmarks: per-statement timings (pg_stat_statements), to see where a command's time goes.
+  extra+=(-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all)
+fi
+
 exec "${as_postgres[@]}" "$postgres_bin" -D "$data" -p "$port" -k "$data" \
   -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=256MB \
   -c log_min_messages=warning -c log_connections=off "${extra[@]}"

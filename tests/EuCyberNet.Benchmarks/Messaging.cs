@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using EuCyberNet.Projects.Projects;
+using EuCyberNet.Testing;
+using Marten;
+using Npgsql;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace EuCyberNet.Benchmarks;
+
+internal static class Db
+{
+    public static async Task<long> ScalarAsync(string connectionString, string sql, Guid[]? ids = null)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        if (ids is not null) command.Parameters.AddWithValue("ids", ids);
+        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Polls until <paramref name="sql"/> counts at least <paramref name="target"/>; returns when it did (bounded).</summary>
+    public static async Task<TimeSpan> WaitForCountAsync(string connectionString, string sql, long target, Stopwatch clock, TimeSpan timeout)
+    {
+        var deadline = clock.Elapsed + timeout;
+        while (true)
+        {
+            var count = await ScalarAsync(connectionString, sql);
+            if (count >= target) return clock.Elapsed;
+            if (clock.Elapsed > deadline) throw new TimeoutException($"only {count} of {target} after {timeout.TotalSeconds:N0} s: {sql}");
+            await Task.Delay(20);
+        }
+    }
+}
+
+/// <summary>Publishes with publisher confirms, at most 256 unconfirmed at a time; returns when all are confirmed.</summary>
+internal static class Confirmed
+{
+    public static async Task PublishAllAsync(IChannel channel, string exchange, string routingKey, BasicProperties properties, IEnumerable<byte[]> bodies)
+    {
+        using var window = new SemaphoreSlim(256);
+        var pending = new List<Task>();
+        foreach (var body in bodies)
+        {
+            await window.WaitAsync();
+            pending.Add(PublishAsync(body));
+        }
+        await Task.WhenAll(pending);
+
+        async Task PublishAsync(byte[] body)
+        {
+            try
+            {
+                await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body);
+            }
+            finally
+            {
+                window.Release();
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The messaging baseline: raw RabbitMQ.Client 7, persistent JSON messages published with publisher
+/// confirms (up to 256 unconfirmed) to a durable classic queue, one consumer acknowledging each
+/// message; the time from the first publish to the last acknowledgement.
+/// </summary>
+internal static class RawRabbit
+{
+    public static async Task<Run> RunAsync(Uri virtualHost, int messages, string json, IReadOnlyList<int> cpuRoots)
+    {
+        var factory = new ConnectionFactory { Uri = virtualHost };
+        await using var connection = await factory.CreateConnectionAsync("bench-raw");
+        await using var setup = await connection.CreateChannelAsync();
+        var queue = $"bench-raw-{Guid.NewGuid():N}";
+        await setup.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+
+        var received = 0;
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var consuming = await connection.CreateChannelAsync();
+        await consuming.BasicQosAsync(0, 256, false);
+        var consumer = new AsyncEventingBasicConsumer(consuming);
+        consumer.ReceivedAsync += async (_, delivery) =>
+        {
+            await consuming.BasicAckAsync(delivery.DeliveryTag, multiple: false);
+            if (Interlocked.Increment(ref received) == messages) all.TrySetResult();
+        };
+        await consuming.BasicConsumeAsync(queue, autoAck: false, consumer);
+
+        var body = Encoding.UTF8.GetBytes(json);
+        var cpuBefore = Cpu.TreeMs(cpuRoots);
+        var clock = Stopwatch.StartNew();
+        await using (var publishing = await connection.CreateChannelAsync(new CreateChannelOptions(
+                         publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true)))
+        {
+            var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent };
+            await Confirmed.PublishAllAsync(publishing, "", queue, properties, Enumerable.Repeat(body, messages));
+        }
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(120));
+        var elapsed = clock.Elapsed;
+        var cpu = Cpu.TreeMs(cpuRoots) - cpuBefore;
+        await setup.QueueDeleteAsync(queue);
+        return new Run(messages / elapsed.TotalSeconds, double.NaN, double.NaN, cpu / messages, messages, 0);
+    }
+}
+
+/// <summary>
+/// Partner ingestion: a registered partner with its own RabbitMQ user publishes a burst of
+/// project-reported events (persistent, confirmed, user_id set) to the partner exchange; measured
+/// from the first publish until the Projects service has validated and stored every one.
+/// </summary>
+internal sealed class PartnerBurst(Uri amqp, string user, Guid partnerId)
+{
+    private int _batch;
+
+    public static async Task<PartnerBurst> PrepareAsync(Platform platform, Uri projects, string token)
+    {
+        var user = $"bench-partner-{Guid.NewGuid():N}"[..24];
+        var rabbit = await RabbitMqServer.StartAsync();
+        var amqp = await rabbit.CreateUserAsync(platform.VirtualHost!, user, Guid.NewGuid().ToString("N"), configure: "^$", write: "^partner-events$", read: "^$");
+        using var http = new HttpClient { BaseAddress = projects };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.PostAsJsonAsync("/partners", new { name = "Benchmark partner " + user, amqpUser = user });
+        response.EnsureSuccessStatusCode();
+        var partner = await response.Content.ReadFromJsonAsync<PartnerRef>();
+        return new PartnerBurst(amqp, user, partner!.Id);
+    }
+
+    public async Task<Run> RunAsync(int events, string projectsDatabase, IReadOnlyList<int> cpuRoots)
+    {
+        var batch = Interlocked.Increment(ref _batch);
+        const string counted = "select count(*) from mt_events where type = 'project_reported_by_partner'";
+        var before = await Db.ScalarAsync(projectsDatabase, counted);
+        var factory = new ConnectionFactory { Uri = amqp };
+        await using var connection = await factory.CreateConnectionAsync("bench-partner");
+        var now = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var bodies = Enumerable.Range(0, events).Select(i => Encoding.UTF8.GetBytes(
+            $$$"""{"eventId":"bench-{{{batch}}}-{{{i}}}","type":"project-reported","occurredAt":"{{{now}}}","projectRef":"BENCH-{{{partnerId:N}}}-{{{batch}}}-{{{i}}}","project":{"title":"Reported project {{{batch}}}-{{{i}}}","funder":"Bench Fund","implementers":["e-Governance Academy"],"beneficiaryCountries":["MD"],"themes":["policy-and-strategy"],"pillars":["national-strategic-framework"],"budgetEur":1200000,"startDate":"2027-01-01","endDate":"2028-12-31","status":"ongoing"}}""")).ToList();
+
+        var cpuBefore = Cpu.TreeMs(cpuRoots);
+        var clock = Stopwatch.StartNew();
+        await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
+                         publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true)))
+        {
+            var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, UserId = user };
+            await Confirmed.PublishAllAsync(channel, "partner-events", "project.reported", properties, bodies);
+        }
+        var elapsed = await Db.WaitForCountAsync(projectsDatabase, counted, before + events, clock, TimeSpan.FromSeconds(300));
+        var cpu = Cpu.TreeMs(cpuRoots) - cpuBefore;
+        return new Run(events / elapsed.TotalSeconds, double.NaN, double.NaN, cpu / events, events, 0);
+    }
+
+    private sealed record PartnerRef(Guid Id);
+}
+
+/// <summary>
+/// The event pipeline: a burst of ProjectRegistered events is appended to the Projects store (500
+/// streams per transaction, so appending is not what is measured); the Projects relay publishes them
+/// through RabbitMQ and Coordination's idempotent recorder commits each effect with its inbox entry.
+/// Measured from the first append until Coordination's inbox holds every message.
+/// </summary>
+internal sealed class RelayPipeline(string projectsDatabase, string coordinationDatabase)
+{
+    private const string Inbox = "select count(*) from mt_doc_inboxentry";
+
+    public async Task<Run> RunAsync(int events, IReadOnlyList<int> cpuRoots)
+    {
+        var before = await Db.ScalarAsync(coordinationDatabase, Inbox);
+        var store = Baselines.MartenStore(projectsDatabase);
+        var cpuBefore = Cpu.TreeMs(cpuRoots);
+        var clock = Stopwatch.StartNew();
+        for (var start = 0; start < events; start += 500)
+        {
+            await using var session = store.LightweightSession();
+            session.LastModifiedBy = "benchmark";
+            for (var i = start; i < Math.Min(events, start + 500); i++)
+                session.Events.StartStream<Project>(Guid.NewGuid(), new ProjectRegistered(Baselines.Details($"Piped project {i}")));
+            await session.SaveChangesAsync();
+        }
+        var elapsed = await Db.WaitForCountAsync(coordinationDatabase, Inbox, before + events, clock, TimeSpan.FromSeconds(180));
+        var cpu = Cpu.TreeMs(cpuRoots) - cpuBefore;
+        await ((IAsyncDisposable)store).DisposeAsync();
+        return new Run(events / elapsed.TotalSeconds, double.NaN, double.NaN, cpu / events, events, 0);
+    }
+}
+
+/// <summary>
+/// Propagation delay per command, from PostgreSQL's own clock on both sides (one server, so one
+/// clock): the transaction time of the command's event in the Projects store, to the transaction
+/// time of Coordination's recording of it (its event store) and of its activity document (the read
+/// model the overview and search use, written by Coordination's async projection). Transaction
+/// times are taken at the start of each transaction, so both ends shift by about one commit.
+/// </summary>
+internal static class Propagation
+{
+    public static async Task<(Run Recorded, Run ReadModel)> MeasureAsync(string projects, string coordination, Guid[] ids, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        await Db.WaitForCountAsync(coordination, $"select count(*) from mt_doc_coordination_activity where id = any('{{{string.Join(',', ids)}}}'::uuid[])",
+            ids.Length, clock, timeout);
+        var accepted = await TimesAsync(projects, "select stream_id, min(timestamp) from mt_events where stream_id = any(@ids) group by stream_id", ids);
+        var recorded = await TimesAsync(coordination, "select stream_id, min(timestamp) from mt_events where stream_id = any(@ids) group by stream_id", ids);
+        var visible = await TimesAsync(coordination, "select id, mt_last_modified from mt_doc_coordination_activity where id = any(@ids)", ids);
+        return (Delays(accepted, recorded), Delays(accepted, visible));
+    }
+
+    private static Run Delays(Dictionary<Guid, DateTimeOffset> from, Dictionary<Guid, DateTimeOffset> to)
+    {
+        var latencies = new Latencies();
+        foreach (var (id, start) in from)
+            if (to.TryGetValue(id, out var end)) latencies.Add((end - start).TotalMilliseconds);
+        return new Run(0, latencies.Percentile(50), latencies.Percentile(99), double.NaN, latencies.Count, from.Count - latencies.Count);
+    }
+
+    private static async Task<Dictionary<Guid, DateTimeOffset>> TimesAsync(string connectionString, string sql, Guid[] ids)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("ids", ids);
+        var times = new Dictionary<Guid, DateTimeOffset>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) times[reader.GetGuid(0)] = reader.GetFieldValue<DateTimeOffset>(1);
+        return times;
+    }
+}
