@@ -13,8 +13,8 @@ namespace EuCyberNet.ServiceDefaults.Security;
 /// Who may call an endpoint, declared on the endpoint itself (<see cref="Access.AllowRoles{TBuilder}"/>
 /// or <see cref="Access.AllowAnonymousCallers{TBuilder}"/>). Roles not listed get 403, callers without
 /// a token 401. <see cref="OwnOnly"/> names the roles that may act only on their own records (an expert
-/// on their expert record, a partner on what it reported); the handler enforces that part with
-/// <see cref="Ownership"/>. docs/security.md is generated from this metadata and the exhaustive
+/// on their expert record, a partner on what it reported); <see cref="Access.OwnedBy{TBuilder}"/> and its
+/// helpers check that part before the handler runs. docs/security.md is generated from this metadata and the exhaustive
 /// role tests read it, so the matrix, the code and the documentation cannot drift apart.
 /// </summary>
 public sealed record AccessRule(IReadOnlyList<string> Roles, IReadOnlyList<string> OwnOnly, bool Anonymous, string? Note)
@@ -99,12 +99,16 @@ public static class Access
         where TBuilder : IEndpointConventionBuilder
         where TDocument : notnull =>
         builder.OwnedBy(async context =>
-        {
-            if (!Guid.TryParse(context.HttpContext.GetRouteValue(name)?.ToString(), out var id)) return null;
-            var session = context.HttpContext.RequestServices.GetRequiredService<Marten.IQuerySession>();
-            var document = await session.LoadAsync<TDocument>(id, context.HttpContext.RequestAborted);
-            return document is null ? null : isOwn(document, context.HttpContext.User);
-        });
+            await RouteRecordAsync<TDocument>(context, name) is { } document ? isOwn(document, context.HttpContext.User) : null);
+
+    /// <summary>The stored record whose id is route value <paramref name="name"/>; null when there is none.</summary>
+    public static async ValueTask<TDocument?> RouteRecordAsync<TDocument>(EndpointFilterInvocationContext context, string name = "id")
+        where TDocument : notnull
+    {
+        if (!Guid.TryParse(context.HttpContext.GetRouteValue(name)?.ToString(), out var id)) return default;
+        var session = context.HttpContext.RequestServices.GetRequiredService<Marten.IQuerySession>();
+        return await session.LoadAsync<TDocument>(id, context.HttpContext.RequestAborted);
+    }
 
     /// <summary>
     /// Own-only callers act on a record they created themselves: the first event of the stream named
@@ -136,21 +140,11 @@ public static class Ownership
 {
     public static bool IsInAnyRole(this ClaimsPrincipal user, IEnumerable<string> roles) => roles.Any(user.IsInRole);
 
-    /// <summary>Staff or auditor: not limited to own records.</summary>
-    public static bool SeesEverything(this ClaimsPrincipal user) => user.IsInAnyRole(Access.Readers);
 
     public static Guid? ExpertId(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(LocalTokens.ExpertIdClaim), out var id) ? id : null;
 
     public static string? PartnerId(this ClaimsPrincipal user) => user.FindFirstValue(LocalTokens.PartnerIdClaim);
-
-    /// <summary>Staff, auditors, or the expert whose record it is.</summary>
-    public static bool MayAccessExpert(this ClaimsPrincipal user, Guid expertId) =>
-        user.SeesEverything() || (user.IsInRole(Roles.Expert) && user.ExpertId() == expertId);
-
-    /// <summary>Staff, auditors, or the partner that reported it (<paramref name="partnerId"/>).</summary>
-    public static bool MayAccessPartnerRecord(this ClaimsPrincipal user, string? partnerId) =>
-        user.SeesEverything() || (user.IsInRole(Roles.Partner) && partnerId is not null && user.PartnerId() == partnerId);
 
     public static ProblemHttpResult NotYours(string what) =>
         TypedResults.Problem($"This token may only act on its own {what}.", statusCode: StatusCodes.Status403Forbidden,

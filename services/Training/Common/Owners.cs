@@ -1,6 +1,5 @@
 using EuCyberNet.ServiceDefaults.Security;
 using EuCyberNet.Training.Enrolments;
-using Marten;
 
 namespace EuCyberNet.Training.Common;
 
@@ -23,8 +22,7 @@ public static class Owners
     {
         var user = context.HttpContext.User;
         if (!user.IsInRole(Roles.Expert)) return await Access.CreatedByCaller(context);
-        if (!Guid.TryParse(context.HttpContext.GetRouteValue("id")?.ToString(), out var id)) return null;
-        var enrolment = await context.HttpContext.RequestServices.GetRequiredService<IQuerySession>().LoadAsync<Enrolment>(id, context.HttpContext.RequestAborted);
+        var enrolment = await Access.RouteRecordAsync<Enrolment>(context);
         return enrolment is null ? null : enrolment.ExpertId is { } expert && expert == user.ExpertId();
     }
 }
