@@ -28,6 +28,11 @@ public static class CoordinationModule
         builder.Services.Configure<GapOptions>(builder.Configuration.GetSection(GapOptions.Section));
         builder.Services.TryAddSingleton(TimeProvider.System);
 
+        // Shared by the projection's pages and the bulk rebuild, which must not write at the same time.
+        var readModelGate = new ReadModelGate();
+        builder.Services.AddSingleton(readModelGate);
+        builder.Services.AddSingleton<ReadModelRebuild>();
+
         builder.AddEventStore("coordinationdb", options =>
             {
                 // Coordination's store holds big, mostly optional snapshots: leaving nulls out makes its
@@ -46,7 +51,7 @@ public static class CoordinationModule
                 options.Events.IgnoreIndex(EventIndexes.CorrelationIndex);
 
                 options.Projections.Snapshot<OverlapAlert>(SnapshotLifecycle.Inline);
-                options.Projections.Add(new CoordinationReadModels(Tables.Overview), ProjectionLifecycle.Async, CoordinationReadModels.Name, async =>
+                options.Projections.Add(new CoordinationReadModels(Tables.Overview, readModelGate), ProjectionLifecycle.Async, CoordinationReadModels.Name, async =>
                 {
                     // Big pages: a document touched by several events of a page is loaded and written once,
                     // and the per-page cost of the daemon is paid less often (measured: 5,000-event pages

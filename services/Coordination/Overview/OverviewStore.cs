@@ -1,4 +1,5 @@
 using Marten;
+using Npgsql;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
@@ -42,30 +43,65 @@ public sealed class OverviewStore(string schema)
     /// <summary>Queues the deltas of one projection page: a chunk of changes per day and the per-day sums.</summary>
     public void Queue(IDocumentOperations operations, IReadOnlyCollection<BucketDelta> deltas)
     {
-        if (deltas.Count == 0) return;
+        if (RowsOf(deltas) is not { } rows) return;
+        foreach (var chunk in rows.Chunks)
+            operations.QueueSqlCommand(InsertChangesSql("?", "?", "?", "?"), chunk.Day, chunk.Ats, chunk.Buckets, chunk.Deltas);
+        operations.QueueSqlCommand(AddToDaysSql("?", "?", "?"), rows.SumDays, rows.SumBuckets, rows.SumTotals);
+    }
+
+    /// <summary>Writes the deltas of a whole rebuild in its transaction (the tables were emptied in it).</summary>
+    public async Task WriteAsync(NpgsqlConnection connection, IReadOnlyCollection<BucketDelta> deltas, CancellationToken ct)
+    {
+        if (RowsOf(deltas) is not { } rows) return;
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var chunk in rows.Chunks)
+            batch.BatchCommands.Add(Command(InsertChangesSql("$1", "$2", "$3", "$4"), chunk.Day, chunk.Ats, chunk.Buckets, chunk.Deltas));
+        batch.BatchCommands.Add(Command(AddToDaysSql("$1", "$2", "$3"), rows.SumDays, rows.SumBuckets, rows.SumTotals));
+        await batch.ExecuteNonQueryAsync(ct);
+
+        static NpgsqlBatchCommand Command(string sql, params object[] values)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+            return command;
+        }
+    }
+
+    /// <summary>Empties both tables (a rebuild, in its transaction: readers see the old figures until it commits).</summary>
+    public string ClearSql => $"delete from {Changes}; delete from {Days}";
+
+    /// <summary>The rows some deltas add: a chunk per UTC day (nets per instant and bucket, zeros left out) and the per-day sums.</summary>
+    private static OverviewRows? RowsOf(IReadOnlyCollection<BucketDelta> deltas)
+    {
+        if (deltas.Count == 0) return null;
         var changes = deltas
             .GroupBy(d => (d.At, d.Bucket))
             .Select(g => (g.Key.At, g.Key.Bucket, Delta: g.Sum(d => d.Delta)))
             .Where(c => c.Delta != 0)
             .ToList();
-        if (changes.Count == 0) return;
+        if (changes.Count == 0) return null;
 
-        foreach (var day in changes.GroupBy(c => DateOnly.FromDateTime(c.At.UtcDateTime)))
-        {
-            operations.QueueSqlCommand(
-                $"insert into {Changes} (day, ats, buckets, deltas) values (?, ?, ?, ?)",
-                day.Key, day.Select(c => c.At.ToUniversalTime()).ToArray(), day.Select(c => c.Bucket).ToArray(), day.Select(c => c.Delta).ToArray());
-        }
-
+        var chunks = changes
+            .GroupBy(c => DateOnly.FromDateTime(c.At.UtcDateTime))
+            .Select(day => new OverviewChunk(day.Key, [.. day.Select(c => c.At.ToUniversalTime())], [.. day.Select(c => c.Bucket)], [.. day.Select(c => c.Delta)]))
+            .ToList();
         var sums = changes
             .GroupBy(c => (Day: DateOnly.FromDateTime(c.At.UtcDateTime), c.Bucket))
             .Select(g => (g.Key.Day, g.Key.Bucket, Total: g.Sum(c => (long)c.Delta)))
             .ToList();
-        operations.QueueSqlCommand(
-            $"insert into {Days} as d (day, bucket, total) select * from unnest(?::date[], ?::text[], ?::bigint[]) " +
-            "on conflict (day, bucket) do update set total = d.total + excluded.total",
-            sums.Select(d => d.Day).ToArray(), sums.Select(d => d.Bucket).ToArray(), sums.Select(d => d.Total).ToArray());
+        return new OverviewRows(chunks, [.. sums.Select(d => d.Day)], [.. sums.Select(d => d.Bucket)], [.. sums.Select(d => d.Total)]);
     }
+
+    private string InsertChangesSql(string day, string ats, string buckets, string deltas) =>
+        $"insert into {Changes} (day, ats, buckets, deltas) values ({day}, {ats}, {buckets}, {deltas})";
+
+    private string AddToDaysSql(string days, string buckets, string totals) =>
+        $"insert into {Days} as d (day, bucket, total) select * from unnest({days}::date[], {buckets}::text[], {totals}::bigint[]) " +
+        "on conflict (day, bucket) do update set total = d.total + excluded.total";
+
+    private sealed record OverviewChunk(DateOnly Day, DateTimeOffset[] Ats, string[] Buckets, int[] Deltas);
+
+    private sealed record OverviewRows(IReadOnlyList<OverviewChunk> Chunks, DateOnly[] SumDays, string[] SumBuckets, long[] SumTotals);
 
     /// <summary>Every bucket's count now, or at <paramref name="asOf"/> (inclusive).</summary>
     public async Task<IReadOnlyDictionary<string, long>> SumsAsync(IQuerySession session, DateTimeOffset? asOf, CancellationToken ct)

@@ -15,6 +15,10 @@ public static class Tables
 
     public static string Experts => $"{Schema}.mt_doc_coordination_expert";
 
+    public static string Enrolments => $"{Schema}.mt_doc_coordination_enrolment";
+
+    public static string OverlapTracks => $"{Schema}.mt_doc_coordination_overlap_track";
+
     public static string Events => $"{Schema}.mt_events";
 
     public static Overview.OverviewStore Overview { get; } = new(Schema);

@@ -12,12 +12,12 @@ namespace EuCyberNet.Coordination.Rebuild;
 public sealed record RebuildResult(IReadOnlyList<string> Projections, long Events, double Seconds, double EventsPerSecond);
 
 /// <summary>
-/// Rebuilds every read model from the stored events: the async read models
-/// (<see cref="CoordinationReadModels"/>: activities, experts, enrolments, overview) and the inline
-/// overlap alert snapshots. Marten's daemon stops the projection, empties its documents and tables,
-/// replays the store up to its current end and then resumes following new events; events recorded
-/// meanwhile are projected right after. The overlap detector waits for the read models to catch up
-/// before it decides anything, so a rebuild raises and resolves nothing by itself.
+/// Rebuilds every read model from the stored events: the inline overlap alert snapshots (Marten's
+/// rebuild: they are few) and the async read models (<see cref="CoordinationReadModels"/>:
+/// activities, experts, enrolments, overview) in one pass and one transaction
+/// (<see cref="ReadModelRebuild"/>), up to the daemon's high-water mark; events recorded meanwhile
+/// are projected right after. The overlap detector waits for the read models to catch up before it
+/// decides anything, so a rebuild raises and resolves nothing by itself.
 /// </summary>
 public static partial class RebuildApi
 {
@@ -33,7 +33,7 @@ public static partial class RebuildApi
     }
 
     private static async Task<Results<Ok<RebuildResult>, ProblemHttpResult>> RebuildAsync(
-        IServiceProvider services, IDocumentStore store, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
+        IServiceProvider services, IDocumentStore store, ReadModelRebuild readModels, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
     {
         if (!await OneAtATime.WaitAsync(0)) return Problems.Conflict(new("rebuild-running", "A rebuild is already running."));
         try
@@ -48,18 +48,10 @@ public static partial class RebuildApi
             var events = await CountEventsAsync(store, ct);
             LogStarting(logger, events);
             var watch = Stopwatch.StartNew();
-            try
-            {
-                // The alert snapshots first: they are few, and the overlap detector reads them.
-                await daemon.RebuildProjectionAsync<OverlapAlert>(TimeSpan.FromMinutes(30), ct);
-                await daemon.RebuildProjectionAsync(CoordinationReadModels.Name, TimeSpan.FromMinutes(30), ct);
-                watch.Stop();
-            }
-            finally
-            {
-                // Marten's rebuild leaves the shard stopped; it resumes following new events from where the rebuild ended.
-                await daemon.StartAgentAsync(CoordinationReadModels.Shard.Identity, CancellationToken.None);
-            }
+            // The alert snapshots first: they are few, and the overlap detector reads them.
+            await daemon.RebuildProjectionAsync<OverlapAlert>(TimeSpan.FromMinutes(30), ct);
+            await readModels.RunAsync(daemon, ct);
+            watch.Stop();
 
             var seconds = watch.Elapsed.TotalSeconds;
             LogDone(logger, events, seconds);
