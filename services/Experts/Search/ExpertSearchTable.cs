@@ -59,6 +59,9 @@ public static class ExpertSearchTable
         index.AddColumn("rating_count", "smallint").NotNull();
         index.AddColumn("countries_done", "text[]").NotNull();
         index.AddColumn("training_masks", "integer[]").NotNull();
+        // The writing transaction's id: the candidate pool (Matching/CandidatePool.cs) reloads the
+        // rows whose transaction it may not have seen yet (changed >= the xmin of its last snapshot).
+        index.AddColumn("changed", "xid8").NotNull().AddIndex();
         foreach (var (column, method) in new[] { ("match_roles", IndexMethod.gin), ("skills", IndexMethod.gin), ("language_levels", IndexMethod.gin), ("available", IndexMethod.gist) })
             index.Indexes.Add(new IndexDefinition($"ix_{IndexName}_pool_{column}") { Columns = [column], Method = method, Predicate = "pool" });
         yield return index;
@@ -97,17 +100,18 @@ public static class ExpertSearchTable
     private static readonly string UpsertIndexSql = $"""
         insert into public.{IndexName} (id, status, citizenship, name, applied_at, acknowledgement_due, years, pool, roles, match_roles,
             roles_mask, trained_mask, language_levels, skills, available, blocked, window_from, window_to, window_percent,
-            evaluation_credit, rating_count, countries_done, training_masks)
+            evaluation_credit, rating_count, countries_done, training_masks, changed)
         values (?, ?, ?, ?, ?, ?, ?::smallint, ?, ?::smallint[], ?::smallint[],
             ?, ?, ?::smallint[], {SkillHashesSql("?")}, ?::datemultirange, ?::datemultirange, ?, ?, ?::smallint[],
-            ?, ?::smallint, ?, ?)
+            ?, ?::smallint, ?, ?, pg_current_xact_id())
         on conflict (id) do update set status = excluded.status, citizenship = excluded.citizenship, name = excluded.name,
             applied_at = excluded.applied_at, acknowledgement_due = excluded.acknowledgement_due, years = excluded.years,
             pool = excluded.pool, roles = excluded.roles, match_roles = excluded.match_roles, roles_mask = excluded.roles_mask,
             trained_mask = excluded.trained_mask, language_levels = excluded.language_levels, skills = excluded.skills,
             available = excluded.available, blocked = excluded.blocked, window_from = excluded.window_from,
             window_to = excluded.window_to, window_percent = excluded.window_percent, evaluation_credit = excluded.evaluation_credit,
-            rating_count = excluded.rating_count, countries_done = excluded.countries_done, training_masks = excluded.training_masks
+            rating_count = excluded.rating_count, countries_done = excluded.countries_done, training_masks = excluded.training_masks,
+            changed = excluded.changed
         """;
 
     private const string UpsertCardSql = $"""
