@@ -6,7 +6,7 @@ using NpgsqlTypes;
 namespace EuCyberNet.Experts.Matching;
 
 /// <summary>
-/// One member of the pool (accepted, with consent) as matching filters and ranks them: their row of
+/// One expert as matching and search's counts filter them (and matching ranks them): their row of
 /// <see cref="ExpertSearchTable.IndexName"/>, decoded into what a comparison needs. Immutable.
 /// No personal data: ids, vocabulary codes, hashes of skill words, dates and counts.
 /// </summary>
@@ -21,6 +21,17 @@ public sealed class Candidate
 
     /// <summary>The id of the transaction that wrote this version of the row (<c>changed</c>).</summary>
     public required long Changed { get; init; }
+
+    /// <summary>Accepted, with consent: a possible candidate for matching.</summary>
+    public required bool Pool { get; init; }
+
+    /// <summary>The status slug (interned).</summary>
+    public required string Status { get; init; }
+
+    public required string Citizenship { get; init; }
+
+    /// <summary>UTC ticks, to the microsecond as stored.</summary>
+    public required long AcknowledgementDue { get; init; }
 
     public required int RolesMask { get; init; }
 
@@ -77,8 +88,9 @@ public sealed class PoolSnapshot(Candidate?[][] chunks, int count)
 }
 
 /// <summary>
-/// An in-memory copy of the pool's rows of <see cref="ExpertSearchTable.IndexName"/>, brought up to
-/// date by every matching request before it ranks, inside the request's own repeatable-read
+/// An in-memory copy of <see cref="ExpertSearchTable.IndexName"/> (the columns that filter and rank,
+/// none personal), brought up to date by every matching request before it ranks (and every search
+/// before it counts), inside the request's own repeatable-read
 /// transaction — so the ranking sees exactly the database snapshot the rest of the request reads,
 /// on every replica, never older than the last write acknowledged anywhere.
 /// <para>
@@ -87,7 +99,8 @@ public sealed class PoolSnapshot(Candidate?[][] chunks, int count)
 /// xmin of S and the rows with <c>changed ≥</c> the xmin of the previous refresh's snapshot. A
 /// transaction whose effects S sees but the previous snapshot did not was still running then (or
 /// started later), so its id is at least that xmin: its rows are read. Rows read again with the
-/// same <c>changed</c> are skipped. Rows are never deleted (leaving the pool clears <c>pool</c>).
+/// same <c>changed</c> are skipped. Rows are never deleted (erasure rewrites them; leaving the pool
+/// clears <c>pool</c>).
 /// </para>
 /// The table stays the source of truth, written in the same transaction as the events; this copy
 /// is rebuilt from it at the first request after a start.
@@ -99,14 +112,15 @@ public sealed class CandidatePool : IDisposable
 
     private static readonly string Columns = """
         e.id, e.changed::text::bigint, e.pool, e.roles_mask, e.trained_mask, e.language_levels, e.skills, e.available, e.blocked,
-        e.window_from, e.window_to, e.window_percent, e.evaluation_credit, e.rating_count, e.years, e.countries_done, e.training_masks
+        e.window_from, e.window_to, e.window_percent, e.evaluation_credit, e.rating_count, e.years, e.countries_done, e.training_masks,
+        e.status, e.citizenship, e.acknowledgement_due
         """;
 
     // The snapshot's xmin comes with the rows (a row with a null id when none changed).
     private static readonly string FirstLoadSql = $"""
         select s.xmin, {Columns}
         from (select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as xmin) s
-        left join public.{ExpertSearchTable.IndexName} e on e.pool
+        left join public.{ExpertSearchTable.IndexName} e on true
         """;
 
     private static readonly string ChangesSql = $"""
@@ -150,16 +164,13 @@ public sealed class CandidatePool : IDisposable
                     if (reader.IsDBNull(1)) continue;
                     var id = reader.GetGuid(1);
                     var changed = reader.GetInt64(2);
-                    var inPool = reader.GetBoolean(3);
                     if (!_slots.TryGetValue(id, out var slot))
                     {
-                        if (!inPool) continue;
                         slot = count++;
                         _slots[id] = slot;
                     }
                     var current = chunks.Length > slot >> ChunkBits ? chunks[slot >> ChunkBits][slot & ChunkMask] : null;
-                    if (inPool && current?.Changed == changed) continue;
-                    if (!inPool && current is null) continue;
+                    if (current?.Changed == changed) continue;
 
                     var chunk = slot >> ChunkBits;
                     if (chunks == _chunks) chunks = (Candidate?[][])_chunks.Clone();
@@ -170,7 +181,7 @@ public sealed class CandidatePool : IDisposable
                         copied.Add(chunk);
                     }
                     if (copied.Add(chunk)) chunks[chunk] = (Candidate?[])chunks[chunk].Clone();
-                    chunks[chunk][slot & ChunkMask] = inPool ? Read(reader, id, changed) : null;
+                    chunks[chunk][slot & ChunkMask] = Read(reader, id, changed);
                 }
             }
             if (xmin < 0) throw new InvalidOperationException("The pool refresh returned no snapshot.");
@@ -209,6 +220,10 @@ public sealed class CandidatePool : IDisposable
             IdHigh = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes),
             IdLow = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]),
             Changed = changed,
+            Pool = reader.GetBoolean(3),
+            Status = string.Intern(reader.GetString(18)),
+            Citizenship = string.Intern(reader.GetString(19)),
+            AcknowledgementDue = reader.GetFieldValue<DateTimeOffset>(20).UtcTicks,
             RolesMask = reader.GetInt32(4),
             TrainedMask = reader.GetInt32(5),
             Languages = [.. levels.Select(l => l.Key * 8 + l.Value)],

@@ -71,6 +71,7 @@ public static class MatchRanking
         foreach (var e in pool.All())
         {
             // Hard filters.
+            if (!e.Pool) continue;
             if (c.Roles.Count > 0 && ((e.RolesMask | e.TrainedMask) & mask) == 0) continue;
             if (c.SkillTerms.Count > 0 && !Overlaps(e.Skills, allHashes)) continue;
             if (languages.Length > 0 && !SpeaksAny(e, languages)) continue;
@@ -98,16 +99,18 @@ public static class MatchRanking
     /// <summary>Whether two sorted arrays share an element.</summary>
     internal static bool Overlaps(int[] sorted, int[] wanted)
     {
+        var values = sorted.AsSpan();
         foreach (var value in wanted)
-            if (Array.BinarySearch(sorted, value) >= 0) return true;
+            if (values.Contains(value)) return true;
         return false;
     }
 
     /// <summary>Whether every element of <paramref name="wanted"/> is in <paramref name="sorted"/>.</summary>
     internal static bool ContainsAll(int[] sorted, int[] wanted)
     {
+        var values = sorted.AsSpan();
         foreach (var value in wanted)
-            if (Array.BinarySearch(sorted, value) < 0) return false;
+            if (!values.Contains(value)) return false;
         return true;
     }
 

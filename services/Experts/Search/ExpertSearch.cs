@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using EuCyberNet.Contracts.Vocabularies;
+using EuCyberNet.Experts.Matching;
 using EuCyberNet.Experts.Pool;
 using EuCyberNet.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -109,13 +110,18 @@ public static class ExpertSearch
     }
 
     /// <summary>
-    /// One page and the total, as two statements on the narrow index table: the page follows an
-    /// index in sort order and stops after <c>pageSize</c> rows (then reads those rows' cards); the
-    /// count runs only when the page does not already tell it. (A <c>count(*) over ()</c> would
-    /// materialise and sort every matching row instead.)
+    /// One page and the total. The page is one statement on the narrow index table: it follows an
+    /// index in sort order and stops after <c>pageSize</c> rows (then reads those rows' cards). The
+    /// total is needed only when the page does not already tell it; it is counted in the in-memory
+    /// copy of the index table (<see cref="CandidatePool"/>, refreshed first, in the page's
+    /// repeatable-read snapshot), because counting thousands of rows in PostgreSQL means visiting
+    /// each one's page. With words (<c>q</c>) the count stays a statement on the text table.
+    /// (A <c>count(*) over ()</c> would materialise and sort every matching row instead.)
     /// </summary>
-    public static async Task<Page<ExpertListItem>> RunAsync(NpgsqlConnection connection, SearchCriteria c, DateTimeOffset now, CancellationToken ct)
+    public static async Task<Page<ExpertListItem>> RunAsync(NpgsqlConnection connection, CandidatePool pool, SearchCriteria c, DateTimeOffset now, CancellationToken ct)
     {
+        await using var transaction = c.TextQuery is null ? await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct) : null;
+        var snapshot = transaction is null ? null : await pool.RefreshAsync(connection, transaction, ct);
         var parameters = new List<NpgsqlParameter>();
         var where = new List<string>();
         void Filter(string sql, params NpgsqlParameter[] values)
@@ -150,6 +156,7 @@ public static class ExpertSearch
         var items = new List<ExpertListItem>(c.Paging.PageSize);
         await using (var page = connection.CreateCommand())
         {
+            page.Transaction = transaction;
             page.CommandText = $"""
                 {withSql}select c.id, c.version, c.status, c.name, c.email, c.citizenship, c.organisation, c.roles, c.languages, c.years,
                        c.applied_at, c.acknowledgement_due
@@ -187,11 +194,64 @@ public static class ExpertSearch
         // A partial page that is not empty ends the list: its last row says how many there are.
         if (items.Count is > 0 && items.Count < c.Paging.PageSize) return new Page<ExpertListItem>(items, c.Paging.Skip + items.Count);
         if (items.Count == 0 && c.Paging.Page == 1) return new Page<ExpertListItem>(items, 0);
+        if (snapshot is not null)
+        {
+            int[]? skillHashes = null;
+            if (c.SkillQuery is { } words)
+            {
+                await using var hashes = connection.CreateCommand();
+                hashes.Transaction = transaction;
+                hashes.CommandText = $"select {ExpertSearchTable.SkillHashesSql("@skill")}";
+                hashes.Parameters.Add(new NpgsqlParameter("skill", words));
+                skillHashes = (int[])(await hashes.ExecuteScalarAsync(ct))!;
+            }
+            var counted = Count(snapshot, c, skillHashes, now);
+            await transaction!.CommitAsync(ct);
+            return new Page<ExpertListItem>(items, counted);
+        }
         await using var count = connection.CreateCommand();
         count.CommandText = $"{withSql}select count(*) from public.{ExpertSearchTable.IndexName} i{whereSql}";
         foreach (var parameter in parameters) count.Parameters.Add(parameter);
         var total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         return new Page<ExpertListItem>(items, total);
+    }
+
+    /// <summary>
+    /// The SQL filters above (all but <c>q</c>), applied to the in-memory copy: the number of experts
+    /// they let through. <paramref name="skillHashes"/>: the hashes of the skill words (<c>skills @&gt;</c> them).
+    /// </summary>
+    internal static long Count(PoolSnapshot pool, SearchCriteria c, int[]? skillHashes, DateTimeOffset now)
+    {
+        var statuses = c.Statuses.Select(Slug.Of).ToArray();
+        var mask = Codes.Mask(c.Roles);
+        var languages = c.Languages.Select(Codes.Language).ToArray();
+        var minLevel = (int)c.MinLevel;
+        var citizenships = c.Citizenships.ToArray();
+        // PostgreSQL receives timestamps to the microsecond (Npgsql truncates the ticks).
+        var nowTicks = now.UtcTicks - now.UtcTicks % 10;
+        var from = c.AvailableFrom?.DayNumber ?? 0;
+        var to = c.AvailableTo?.DayNumber ?? 0;
+        var applied = Slug.Of(ExpertStatus.Applied);
+        long total = 0;
+        foreach (var e in pool.All())
+        {
+            if (statuses.Length > 0 && Array.IndexOf(statuses, e.Status) < 0) continue;
+            if (c.OverdueOnly && !(e.Status == applied && e.AcknowledgementDue < nowTicks)) continue;
+            if (mask != 0 && (e.RolesMask & mask) == 0) continue;
+            if (skillHashes is not null && (skillHashes.Length == 0 || !MatchRanking.ContainsAll(e.Skills, skillHashes))) continue;
+            if (!SpeaksAll(e, languages, minLevel)) continue;
+            if (citizenships.Length > 0 && Array.IndexOf(citizenships, e.Citizenship) < 0) continue;
+            if (c.AvailableFrom is not null && (!MatchRanking.Overlaps(e.Available, from, to) || MatchRanking.Overlaps(e.Blocked, from, to))) continue;
+            total++;
+        }
+        return total;
+    }
+
+    private static bool SpeaksAll(Candidate e, int[] languages, int minLevel)
+    {
+        foreach (var language in languages)
+            if (e.Level(language) < minLevel) return false;
+        return true;
     }
 
     internal static NpgsqlParameter Smallints(string name, IEnumerable<short> values) =>
