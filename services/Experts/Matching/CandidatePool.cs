@@ -230,20 +230,24 @@ public sealed class CandidatePool : IDisposable
             Skills = skills,
             Available = Days(reader.GetFieldValue<NpgsqlRange<DateOnly>[]>(8)),
             Blocked = Days(reader.GetFieldValue<NpgsqlRange<DateOnly>[]>(9)),
-            WindowFrom = [.. reader.GetFieldValue<DateOnly[]>(10).Select(d => d.DayNumber)],
-            WindowTo = [.. reader.GetFieldValue<DateOnly[]>(11).Select(d => d.DayNumber)],
-            WindowPercent = reader.GetFieldValue<short[]>(12),
+            WindowFrom = Shared([.. reader.GetFieldValue<DateOnly[]>(10).Select(d => d.DayNumber)]),
+            WindowTo = Shared([.. reader.GetFieldValue<DateOnly[]>(11).Select(d => d.DayNumber)]),
+            WindowPercent = Shared(reader.GetFieldValue<short[]>(12)),
             EvaluationCredit = reader.GetDouble(13),
             RatingCount = reader.GetInt16(14),
             Years = reader.GetInt16(15),
-            CountriesDone = reader.GetFieldValue<string[]>(16),
-            TrainingMasks = reader.GetFieldValue<int[]>(17),
+            CountriesDone = Shared([.. reader.GetFieldValue<string[]>(16).Select(string.Intern)]),
+            TrainingMasks = Shared(reader.GetFieldValue<int[]>(17)),
         };
     }
+
+    /// <summary>One empty array for all empty ones (most experts have no trainings, deployments or blocks): 100,000 copies add up.</summary>
+    private static T[] Shared<T>(T[] values) => values.Length == 0 ? [] : values;
 
     /// <summary>A multirange as inclusive day-number pairs.</summary>
     private static int[] Days(NpgsqlRange<DateOnly>[] ranges)
     {
+        if (ranges.Length == 0) return [];
         var days = new int[ranges.Length * 2];
         for (var i = 0; i < ranges.Length; i++)
         {
