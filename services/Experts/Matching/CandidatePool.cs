@@ -33,6 +33,9 @@ public sealed class Candidate
     /// <summary>UTC ticks, to the microsecond as stored.</summary>
     public required long AcknowledgementDue { get; init; }
 
+    /// <summary>UTC ticks, to the microsecond as stored (search's default order).</summary>
+    public required long AppliedAt { get; init; }
+
     public required int RolesMask { get; init; }
 
     public required int TrainedMask { get; init; }
@@ -113,7 +116,7 @@ public sealed class CandidatePool : IDisposable
     private static readonly string Columns = """
         e.id, e.changed::text::bigint, e.pool, e.roles_mask, e.trained_mask, e.language_levels, e.skills, e.available, e.blocked,
         e.window_from, e.window_to, e.window_percent, e.evaluation_credit, e.rating_count, e.years, e.countries_done, e.training_masks,
-        e.status, e.citizenship, e.acknowledgement_due
+        e.status, e.citizenship, e.acknowledgement_due, e.applied_at
         """;
 
     // The snapshot's xmin comes with the rows (a row with a null id when none changed).
@@ -224,6 +227,7 @@ public sealed class CandidatePool : IDisposable
             Status = string.Intern(reader.GetString(18)),
             Citizenship = string.Intern(reader.GetString(19)),
             AcknowledgementDue = reader.GetFieldValue<DateTimeOffset>(20).UtcTicks,
+            AppliedAt = reader.GetFieldValue<DateTimeOffset>(21).UtcTicks,
             RolesMask = reader.GetInt32(4),
             TrainedMask = reader.GetInt32(5),
             Languages = [.. levels.Select(l => l.Key * 8 + l.Value)],

@@ -139,7 +139,7 @@ public sealed class MatchScoringTests
             var hashes = request.SkillTerms.Select((_, t) => new[] { 100 + t }).ToArray();
             var candidate = new Candidate
             {
-                Id = Guid.NewGuid(), IdHigh = 0, IdLow = 0, Changed = 1, Pool = true, Status = "accepted", Citizenship = "SI", AcknowledgementDue = 0,
+                Id = Guid.NewGuid(), IdHigh = 0, IdLow = 0, Changed = 1, Pool = true, Status = "accepted", Citizenship = "SI", AcknowledgementDue = 0, AppliedAt = 0,
                 RolesMask = Codes.Mask(roles), TrainedMask = Codes.Mask(trained),
                 Skills = [.. request.SkillTerms.Select((term, t) => matched.Contains(term) ? 100 + t : 900 + t)],
                 Languages = [.. languages.Select(l => Codes.Language(l.Key) * 8 + (int)l.Value)],
