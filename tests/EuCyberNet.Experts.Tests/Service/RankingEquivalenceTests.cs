@@ -49,7 +49,7 @@ public sealed class RankingEquivalenceFixture : IAsyncLifetime
                 insert into public.{ExpertSearchTable.IndexName} (id, status, citizenship, name, applied_at, acknowledgement_due, years, pool,
                     roles, match_roles, roles_mask, trained_mask, language_levels, skills, available, blocked, window_from, window_to,
                     window_percent, evaluation_credit, rating_count, countries_done, training_masks, changed)
-                values ($1, 'accepted', 'SI', '', now(), now(), $2, $3, $4, $5, $6, $7, $8, {ExpertSearchTable.SkillHashesSql("$9")},
+                values ($1, $19, $20, '', now() - $21 * interval '1 hour', now() + $22 * interval '1 hour', $2, $3, $4, $5, $6, $7, $8, {ExpertSearchTable.SkillHashesSql("$9")},
                     $10::datemultirange, $11::datemultirange, $12, $13, $14, $15, $16, $17, $18, pg_current_xact_id())
                 """);
             command.Parameters.Add(new NpgsqlParameter { Value = Guid.NewGuid() });
@@ -70,6 +70,10 @@ public sealed class RankingEquivalenceFixture : IAsyncLifetime
             command.Parameters.Add(new NpgsqlParameter { Value = (short)ratings });
             command.Parameters.Add(new NpgsqlParameter { Value = random.Next(3) == 0 ? new[] { "UA" } : Array.Empty<string>() });
             command.Parameters.Add(new NpgsqlParameter { Value = trainings });
+            command.Parameters.Add(new NpgsqlParameter { Value = new[] { "accepted", "applied", "suspended", "profile-submitted" }[random.Next(4)] });
+            command.Parameters.Add(new NpgsqlParameter { Value = new[] { "SI", "AT", "DE" }[random.Next(3)] });
+            command.Parameters.Add(new NpgsqlParameter { Value = (double)random.Next(0, 50) });
+            command.Parameters.Add(new NpgsqlParameter { Value = (double)random.Next(-20, 20) });
             batch.BatchCommands.Add(command);
         }
         await batch.ExecuteNonQueryAsync();
@@ -119,6 +123,107 @@ public sealed class RankingEquivalenceTests(RankingEquivalenceFixture fixture) :
             var firstDifference = expected.Zip(ranked).FirstOrDefault(p => BitConverter.DoubleToInt64Bits(p.First.Score) != BitConverter.DoubleToInt64Bits(p.Second.Score));
             Assert.True(firstDifference == default, $"{why}: score {firstDifference.Second.Score:R}, the SQL {firstDifference.First.Score:R}");
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task Search_pages_and_counts_from_the_copy_exactly_as_the_SQL_filters_and_sorts(int seed)
+    {
+        var random = new Random(seed);
+        await using var connection = new NpgsqlConnection(fixture.App.ConnectionString);
+        await connection.OpenAsync();
+        using var pool = new CandidatePool();
+        for (var request = 0; request < 8; request++)
+        {
+            var from = new DateOnly(2027, 1, 1).AddDays(random.Next(0, 120));
+            var period = random.Next(3) == 0;
+            var criteria = new SearchCriteria(
+                [.. Enumerable.Range(0, random.Next(0, 3)).Select(_ => (EcsfRole)random.Next(1, 6)).Distinct()],
+                random.Next(3) == 0 ? string.Join(' ', RankingEquivalenceFixture.Words.Where(_ => random.Next(4) == 0)) : null,
+                [.. new[] { "en", "fr", "de" }.Where(_ => random.Next(4) == 0)],
+                (LanguageLevel)random.Next(1, 8),
+                [.. new[] { "SI", "AT", "DE" }.Where(_ => random.Next(3) == 0)],
+                [.. new[] { ExpertStatus.Accepted, ExpertStatus.Applied, ExpertStatus.Suspended }.Where(_ => random.Next(3) == 0)],
+                random.Next(5) == 0,
+                period ? from : null,
+                period ? from.AddDays(random.Next(0, 40)) : null,
+                null,
+                new[] { "applied_at", "years", "citizenship", "status" }[random.Next(4)],
+                random.Next(2) == 0,
+                new EuCyberNet.ServiceDefaults.Http.Paging(random.Next(1, 4), 7));
+            if (criteria.SkillQuery == "") criteria = criteria with { SkillQuery = null };
+            var now = DateTimeOffset.UtcNow;
+
+            var (expectedIds, expectedTotal) = await SqlSearchAsync(connection, criteria, now);
+
+            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+            var snapshot = await pool.RefreshAsync(connection, transaction, CancellationToken.None);
+            int[]? hashes = null;
+            if (criteria.SkillQuery is { } words)
+            {
+                await using var command = new NpgsqlCommand($"select {ExpertSearchTable.SkillHashesSql("@skill")}", connection, transaction);
+                command.Parameters.AddWithValue("skill", words);
+                hashes = (int[])(await command.ExecuteScalarAsync())!;
+            }
+            var (ids, total) = ExpertSearch.Select(snapshot, criteria, hashes, now);
+            await transaction.CommitAsync();
+
+            var why = $"request {request} of seed {seed}: sort {criteria.SortColumn} {(criteria.Descending ? "desc" : "asc")}, page {criteria.Paging.Page}";
+            Assert.True(expectedTotal == total, $"{why}: {total} experts, the SQL found {expectedTotal}");
+            Assert.True(expectedIds.SequenceEqual(ids), $"{why}: another page");
+        }
+    }
+
+    /// <summary>The page and count statements of <see cref="ExpertSearch"/>, as SQL.</summary>
+    private static async Task<(List<Guid> Ids, long Total)> SqlSearchAsync(NpgsqlConnection connection, SearchCriteria c, DateTimeOffset now)
+    {
+        await using var command = connection.CreateCommand();
+        var where = new List<string> { "true" };
+        var p = command.Parameters;
+        if (c.Statuses.Count > 0)
+        {
+            where.Add("i.status = any(@statuses)");
+            p.Add(new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = c.Statuses.Select(Slug.Of).ToArray() });
+        }
+        if (c.OverdueOnly)
+        {
+            where.Add("i.status = 'applied' and i.acknowledgement_due < @now");
+            p.Add(new NpgsqlParameter("now", now));
+        }
+        if (c.Roles.Count > 0)
+        {
+            where.Add("i.roles && @roles");
+            p.Add(new NpgsqlParameter("roles", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { Value = c.Roles.Select(Codes.Role).ToArray() });
+        }
+        if (c.SkillQuery is { } skill)
+        {
+            where.Add($"cardinality({ExpertSearchTable.SkillHashesSql("@skill")}) > 0 and i.skills @> {ExpertSearchTable.SkillHashesSql("@skill")}");
+            p.Add(new NpgsqlParameter("skill", skill));
+        }
+        if (c.Languages.Count > 0)
+        {
+            where.Add("i.language_levels @> @levels");
+            p.Add(new NpgsqlParameter("levels", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { Value = c.Languages.Select(l => Codes.LanguageLevel(l, c.MinLevel)).ToArray() });
+        }
+        if (c.Citizenships.Count > 0)
+        {
+            where.Add("i.citizenship = any(@citizenships)");
+            p.Add(new NpgsqlParameter("citizenships", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = c.Citizenships.ToArray() });
+        }
+        if (c.AvailableFrom is { } from && c.AvailableTo is { } to)
+        {
+            where.Add("i.available && daterange(@from, @to, '[]') and not i.blocked && daterange(@from, @to, '[]')");
+            p.Add(new NpgsqlParameter("from", from));
+            p.Add(new NpgsqlParameter("to", to));
+        }
+        command.CommandText = $"""
+            select i.id, count(*) over () from public.{ExpertSearchTable.IndexName} i where {string.Join(" and ", where)}
+            order by i.{c.SortColumn} {(c.Descending ? "desc" : "asc")}, i.id
+            """;
+        var all = new List<(Guid Id, long Total)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) all.Add((reader.GetGuid(0), reader.GetInt64(1)));
+        return ([.. all.Skip(c.Paging.Skip).Take(c.Paging.PageSize).Select(r => r.Id)], all.Count == 0 ? 0 : all[0].Total);
     }
 
     [Fact]
