@@ -55,7 +55,7 @@ else if (options.RebuildSearch)
 {
     // The events and snapshots stay; the derived search tables are dropped, recreated by the service
     // and refilled from the snapshots (after a change of their shape).
-    await ExecuteAsync(connectionString, "drop table if exists public.experts_search, public.experts_index, public.experts_cards, public.experts_text");
+    await ExecuteAsync(connectionString, "drop table if exists public.experts_search, public.experts_index, public.experts_cards, public.experts_text, public.experts_index_deletions");
     await using var rebuilding = Host(connectionString, signingKey, rabbitMq: null);
     var clock = Stopwatch.StartNew();
     var rebuilt = await EuCyberNet.Experts.Search.ExpertSearchTable.RebuildAsync(rebuilding.Services.GetRequiredService<IDocumentStore>());

@@ -102,8 +102,10 @@ public sealed class PoolSnapshot(Candidate?[][] chunks, int count)
 /// xmin of S and the rows with <c>changed ≥</c> the xmin of the previous refresh's snapshot. A
 /// transaction whose effects S sees but the previous snapshot did not was still running then (or
 /// started later), so its id is at least that xmin: its rows are read. Rows read again with the
-/// same <c>changed</c> are skipped. Rows are never deleted (erasure rewrites them; leaving the pool
-/// clears <c>pool</c>).
+/// same <c>changed</c> are skipped. Rows are not deleted in operation (erasure rewrites them; leaving
+/// the pool clears <c>pool</c>); a deletion (by hand) bumps a counter in the same transaction
+/// (<see cref="ExpertSearchTable.DeletionsName"/>, a statement trigger), and a refresh that sees it
+/// move reloads everything.
 /// </para>
 /// The table stays the source of truth, written in the same transaction as the events; this copy
 /// is rebuilt from it at the first request after a start.
@@ -119,16 +121,21 @@ public sealed class CandidatePool : IDisposable
         e.status, e.citizenship, e.acknowledgement_due, e.applied_at
         """;
 
-    // The snapshot's xmin comes with the rows (a row with a null id when none changed).
+    // The snapshot's xmin and the deletion count come with the rows (a row with a null id when none changed).
+    private static readonly string Snapshot = $"""
+        (select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as xmin,
+                (select coalesce(max(generation), 0) from public.{ExpertSearchTable.DeletionsName}) as deletions) s
+        """;
+
     private static readonly string FirstLoadSql = $"""
-        select s.xmin, {Columns}
-        from (select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as xmin) s
+        select s.xmin, {Columns}, s.deletions
+        from {Snapshot}
         left join public.{ExpertSearchTable.IndexName} e on true
         """;
 
     private static readonly string ChangesSql = $"""
-        select s.xmin, {Columns}
-        from (select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as xmin) s
+        select s.xmin, {Columns}, s.deletions
+        from {Snapshot}
         left join public.{ExpertSearchTable.IndexName} e on e.changed >= @since::text::xid8
         """;
 
@@ -137,6 +144,7 @@ public sealed class CandidatePool : IDisposable
     private Candidate?[][] _chunks = [];
     private int _count;
     private long _xmin = -1;
+    private long _deletions;
 
     public void Dispose() => _gate.Dispose();
 
@@ -149,49 +157,17 @@ public sealed class CandidatePool : IDisposable
         await _gate.WaitAsync(ct);
         try
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = _xmin < 0 ? FirstLoadSql : ChangesSql;
-            if (_xmin >= 0) command.Parameters.Add(new NpgsqlParameter("since", _xmin.ToString(CultureInfo.InvariantCulture)));
-
-            var chunks = _chunks;
-            var copied = new HashSet<int>();
-            var count = _count;
-            long xmin = -1;
-            // Not cancelled half way: a refresh abandoned in the middle costs the next request a full load.
-            await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None))
+            // At most twice: when rows were deleted, once more from nothing, in the same (repeatable-read) snapshot.
+            for (var attempt = 0; ; attempt++)
             {
-                while (await reader.ReadAsync(CancellationToken.None))
-                {
-                    xmin = reader.GetInt64(0);
-                    if (reader.IsDBNull(1)) continue;
-                    var id = reader.GetGuid(1);
-                    var changed = reader.GetInt64(2);
-                    if (!_slots.TryGetValue(id, out var slot))
-                    {
-                        slot = count++;
-                        _slots[id] = slot;
-                    }
-                    var current = chunks.Length > slot >> ChunkBits ? chunks[slot >> ChunkBits][slot & ChunkMask] : null;
-                    if (current?.Changed == changed) continue;
-
-                    var chunk = slot >> ChunkBits;
-                    if (chunks == _chunks) chunks = (Candidate?[][])_chunks.Clone();
-                    if (chunk >= chunks.Length)
-                    {
-                        Array.Resize(ref chunks, chunk + 1);
-                        chunks[chunk] = new Candidate?[1 << ChunkBits];
-                        copied.Add(chunk);
-                    }
-                    if (copied.Add(chunk)) chunks[chunk] = (Candidate?[])chunks[chunk].Clone();
-                    chunks[chunk][slot & ChunkMask] = Read(reader, id, changed);
-                }
+                var snapshot = await TryRefreshAsync(connection, transaction);
+                if (snapshot is not null) return snapshot;
+                if (attempt > 0) throw new InvalidOperationException("The pool refresh saw deletions twice in one snapshot.");
+                _slots.Clear();
+                _chunks = [];
+                _count = 0;
+                _xmin = -1;
             }
-            if (xmin < 0) throw new InvalidOperationException("The pool refresh returned no snapshot.");
-            _chunks = chunks;
-            _count = count;
-            _xmin = xmin;
-            return new PoolSnapshot(chunks, count);
         }
         catch
         {
@@ -206,6 +182,64 @@ public sealed class CandidatePool : IDisposable
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Applies the rows changed since the last refresh; null when rows were deleted (then everything must be read again).</summary>
+    private async Task<PoolSnapshot?> TryRefreshAsync(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = _xmin < 0 ? FirstLoadSql : ChangesSql;
+        if (_xmin >= 0) command.Parameters.Add(new NpgsqlParameter("since", _xmin.ToString(CultureInfo.InvariantCulture)));
+
+        var chunks = _chunks;
+        var copied = new HashSet<int>();
+        var count = _count;
+        long xmin = -1;
+        long deletions = 0;
+        var reload = false;
+        // Not cancelled half way: a refresh abandoned in the middle costs the next request a full load.
+        await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None))
+        {
+            while (await reader.ReadAsync(CancellationToken.None))
+            {
+                xmin = reader.GetInt64(0);
+                deletions = reader.GetInt64(22);
+                if (_xmin >= 0 && deletions != _deletions)
+                {
+                    reload = true;
+                    break;
+                }
+                if (reader.IsDBNull(1)) continue;
+                var id = reader.GetGuid(1);
+                var changed = reader.GetInt64(2);
+                if (!_slots.TryGetValue(id, out var slot))
+                {
+                    slot = count++;
+                    _slots[id] = slot;
+                }
+                var current = chunks.Length > slot >> ChunkBits ? chunks[slot >> ChunkBits][slot & ChunkMask] : null;
+                if (current?.Changed == changed) continue;
+
+                var chunk = slot >> ChunkBits;
+                if (chunks == _chunks) chunks = (Candidate?[][])_chunks.Clone();
+                if (chunk >= chunks.Length)
+                {
+                    Array.Resize(ref chunks, chunk + 1);
+                    chunks[chunk] = new Candidate?[1 << ChunkBits];
+                    copied.Add(chunk);
+                }
+                if (copied.Add(chunk)) chunks[chunk] = (Candidate?[])chunks[chunk].Clone();
+                chunks[chunk][slot & ChunkMask] = Read(reader, id, changed);
+            }
+        }
+        if (reload) return null;
+        if (xmin < 0) throw new InvalidOperationException("The pool refresh returned no snapshot.");
+        _chunks = chunks;
+        _count = count;
+        _xmin = xmin;
+        _deletions = deletions;
+        return new PoolSnapshot(chunks, count);
     }
 
     private static Candidate Read(NpgsqlDataReader reader, Guid id, long changed)

@@ -33,7 +33,10 @@ public static class ExpertSearchTable
     public const string CardName = "experts_cards";
     public const string TextName = "experts_text";
 
-    public static IEnumerable<Table> Definitions()
+    /// <summary>Counts the deletions from <see cref="IndexName"/> (rows are never deleted in operation; by hand they may be), so the in-memory copy reloads.</summary>
+    public const string DeletionsName = "experts_index_deletions";
+
+    public static IEnumerable<Weasel.Core.ISchemaObject> Definitions()
     {
         var index = new Table($"public.{IndexName}");
         index.AddColumn("id", "uuid").AsPrimaryKey();
@@ -88,6 +91,28 @@ public static class ExpertSearchTable
         text.AddColumn("id", "uuid").AsPrimaryKey();
         text.AddColumn("search_text", "tsvector").NotNull().AddIndex(Gin);
         yield return text;
+
+        // A deleted row leaves no "changed" behind: a statement-level trigger counts deletions in
+        // the same transaction, and the copy reloads when the count moved (Matching/CandidatePool.cs).
+        var deletions = new Table($"public.{DeletionsName}");
+        deletions.AddColumn("id", "integer").AsPrimaryKey();
+        deletions.AddColumn("generation", "bigint").NotNull();
+        yield return deletions;
+        yield return Weasel.Postgresql.Functions.Function.ForSql($"""
+            create or replace function public.{DeletionsName}_count() returns trigger language plpgsql as $$
+            begin
+                insert into public.{DeletionsName} (id, generation) values (1, 1)
+                on conflict (id) do update set generation = public.{DeletionsName}.generation + 1;
+                return null;
+            end;
+            $$;
+            """);
+        yield return new Weasel.Postgresql.Triggers.Trigger($"public.{DeletionsName}_count", $"public.{IndexName}", $"public.{DeletionsName}_count()")
+        {
+            Timing = Weasel.Core.TriggerTiming.After,
+            Events = Weasel.Core.TriggerEvents.Delete | Weasel.Core.TriggerEvents.Truncate,
+            ForEachRow = false,
+        };
     }
 
     private static void Gin(IndexDefinition index) => index.Method = IndexMethod.gin;
