@@ -34,6 +34,7 @@ public static class ExpertsModule
             // request's values (a generic plan cannot know how selective a role or a word is), and
             // never JIT-compiled (compiling costs more than these queries run).
             new NpgsqlConnectionStringBuilder(builder.Configuration.GetConnectionString("expertsdb")) { MaxAutoPrepare = 64, AutoPrepareMinUsages = 3, Options = "-c plan_cache_mode=force_custom_plan -c jit=off" }.ConnectionString)));
+        builder.Services.AddSingleton<Matching.CandidatePool>();
         builder.Services.AddRateLimiter(limiter =>
         {
             var perMinute = builder.Configuration.GetValue("Experts:Applications:PermitsPerMinute", 30);

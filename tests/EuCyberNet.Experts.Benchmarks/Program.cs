@@ -13,11 +13,13 @@ using Npgsql;
 //
 //   dotnet run -c Release --project tests/EuCyberNet.Experts.Benchmarks -- [--experts 100000] [--iterations 300]
 //       [--warmup 30] [--database experts_bench] [--reuse | --rebuild-search] [--out results.md]
+//       [--dump answers.tsv [--dump-queries 50]]
 //
 // PostgreSQL comes from EUCYBERNET_BENCH_POSTGRES or EUCYBERNET_TEST_POSTGRES (a superuser connection
 // string), else a throwaway local server is started. With --reuse an already seeded database of the
 // same size is measured again without seeding; --rebuild-search also rebuilds its search tables
-// from the stored snapshots. RabbitMQ (EUCYBERNET_TEST_RABBITMQ) is optional.
+// from the stored snapshots. --dump writes the answers to a fixed set of queries instead of measuring
+// (to prove that a change of the read side answers exactly as before). RabbitMQ (EUCYBERNET_TEST_RABBITMQ) is optional.
 //
 // Method: the pool is written through the service's own event store (events, inline snapshot and
 // search row per expert, as the HTTP commands write them). The service then runs in this process
@@ -53,7 +55,7 @@ else if (options.RebuildSearch)
 {
     // The events and snapshots stay; the derived search tables are dropped, recreated by the service
     // and refilled from the snapshots (after a change of their shape).
-    await ExecuteAsync(connectionString, "drop table if exists public.experts_search, public.experts_index, public.experts_cards, public.experts_text");
+    await ExecuteAsync(connectionString, "drop table if exists public.experts_search, public.experts_index, public.experts_cards, public.experts_text, public.experts_index_deletions");
     await using var rebuilding = Host(connectionString, signingKey, rabbitMq: null);
     var clock = Stopwatch.StartNew();
     var rebuilt = await EuCyberNet.Experts.Search.ExpertSearchTable.RebuildAsync(rebuilding.Services.GetRequiredService<IDocumentStore>());
@@ -72,9 +74,34 @@ await using var host = Host(connectionString, signingKey, virtualHost);
 if (virtualHost is not null) await host.WaitUntilHealthyAsync();
 var client = host.CreateClient(Roles.Coordinator, "benchmark");
 
+if (options.Dump is { } dumpPath)
+{
+    // Answers to a fixed, seeded set of queries of every type (first and second page), one per line,
+    // so two versions of the read side can be compared answer for answer (diff the files).
+    await using var dump = new StreamWriter(dumpPath);
+    foreach (var query in Queries.All(options.Seed + 7))
+        for (var i = 0; i < options.DumpQueries; i++)
+        {
+            var url = query.Next();
+            foreach (var page in url.Contains("page=", StringComparison.Ordinal) ? [url] : new[] { url, url + "&page=2" })
+            {
+                using var response = await client.GetAsync(page);
+                var body = await response.Content.ReadAsStringAsync();
+                if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{page}: {(int)response.StatusCode} {body}");
+                await dump.WriteLineAsync($"{page}\t{body}");
+            }
+        }
+    Console.WriteLine($"Wrote the answers to {options.DumpQueries} queries of each type (two pages each) to {dumpPath}");
+    return 0;
+}
+
 var cpu = new CpuMeter(connectionString, database);
 var load = File.Exists("/proc/loadavg") ? string.Join(' ', (await File.ReadAllTextAsync("/proc/loadavg")).Split(' ')[..3]) : "unknown";
 Console.WriteLine($"Load average (1, 5, 15 min): {load}");
+// The first query of a replica loads its in-memory copy of the search table (Matching/CandidatePool.cs).
+var cold = Stopwatch.StartNew();
+(await client.GetAsync("/experts/matches?role=ciso")).EnsureSuccessStatusCode();
+Console.WriteLine($"First query (loads the in-memory copy of {options.Experts:N0} experts): {cold.ElapsedMilliseconds:N0} ms");
 // Warm the whole service first (JIT tiering, connection pool, PostgreSQL's caches), so that the first
 // query type measured is not charged for it.
 foreach (var query in Queries.All(options.Seed + 1))
@@ -85,6 +112,8 @@ var results = new List<Result>();
 foreach (var query in Queries.All(options.Seed))
     results.Add(await MeasureAsync(client, host, query, options, cpu));
 
+GC.Collect();
+Console.WriteLine($"Managed heap after the queries (service and benchmark, after a full GC): {GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:N0} MB");
 var report = Report(options, results, load);
 Console.WriteLine(report);
 if (options.Out is { } path) await File.AppendAllTextAsync(path, report);
@@ -270,13 +299,15 @@ static string Report(BenchmarkOptions options, List<Result> results, string load
 internal sealed record Result(string Name, double P50, double P90, double P99, double Max, double Sequential, double Concurrent, double AverageTotal,
     double ServiceCpu, double DatabaseCpu);
 
-internal sealed record BenchmarkOptions(int Experts, int Iterations, int Warmup, string? Database, bool Reuse, bool RebuildSearch, string? Out, int Seed)
+internal sealed record BenchmarkOptions(int Experts, int Iterations, int Warmup, string? Database, bool Reuse, bool RebuildSearch, string? Out, int Seed,
+    string? Dump, int DumpQueries)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         int Number(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         return new BenchmarkOptions(Number("--experts", 100_000), Number("--iterations", 300), Number("--warmup", 30),
-            Value("--database"), args.Contains("--reuse") || args.Contains("--rebuild-search"), args.Contains("--rebuild-search"), Value("--out"), Number("--seed", 2027));
+            Value("--database"), args.Contains("--reuse") || args.Contains("--rebuild-search"), args.Contains("--rebuild-search"), Value("--out"), Number("--seed", 2027),
+            Value("--dump"), Number("--dump-queries", 50));
     }
 }

@@ -23,11 +23,12 @@ public sealed record MatchRequest(
 public sealed record MatchItem(Guid ExpertId, string Name, string Citizenship, double Score, IReadOnlyList<string> Reasons);
 
 /// <summary>
-/// Ranks candidates in PostgreSQL. Hard filters (what makes someone a candidate): accepted (so not
+/// Finds and ranks candidates. Hard filters (what makes someone a candidate): accepted (so not
 /// suspended), consent to data processing, one of the roles (declared or trained for), at least
 /// one skill term (stemmed English words), one of the languages at B1 or better, and available in the period: an
 /// availability window overlaps it and no confirmed, started or extended deployment does. The rest
-/// only ranks. The ranking expression is generated from <see cref="MatchScoring"/>'s weights.
+/// only ranks (<see cref="MatchRanking"/>, in memory); the page's facts are read from the database and
+/// scored and explained by <see cref="MatchScoring"/>.
 /// </summary>
 public static class MatchQuery
 {
@@ -66,58 +67,43 @@ public static class MatchQuery
             from == default ? null : from, to == default ? null : to), paging, v);
     }
 
-    public static async Task<Page<MatchItem>> RunAsync(NpgsqlConnection connection, MatchCriteria c, Paging paging, CancellationToken ct)
+    /// <summary>
+    /// Ranks in memory (<see cref="MatchRanking"/> over the <see cref="CandidatePool"/>, refreshed first)
+    /// and reads only the page's rows from the database, for the words of the reasons; all of it in
+    /// one repeatable-read transaction, so the ranking and the page see the same snapshot.
+    /// </summary>
+    public static async Task<Page<MatchItem>> RunAsync(NpgsqlConnection connection, CandidatePool pool, MatchCriteria c, Paging paging, CancellationToken ct)
     {
-        await using var command = connection.CreateCommand();
-        var p = command.Parameters;
-        var hasTerms = c.SkillTerms.Count > 0;
-        var hasPeriod = c.PeriodDays > 0;
-        if (c.Roles.Count > 0)
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var snapshot = await pool.RefreshAsync(connection, transaction, ct);
+        var termHashes = c.SkillTerms.Count == 0 ? [] : await TermHashesAsync(connection, transaction, c.SkillTerms, ct);
+        var (ranked, total) = MatchRanking.Rank(snapshot, c, termHashes, (long)(paging.Page - 1) * paging.PageSize, paging.PageSize);
+        var items = new List<MatchItem>(ranked.Count);
+        if (ranked.Count > 0)
         {
-            p.Add(ExpertSearch.Smallints("roles", c.Roles.Select(Codes.Role)));
-            p.Add(new NpgsqlParameter("mask", Codes.Mask(c.Roles)));
-        }
-        if (hasTerms) p.Add(ExpertSearch.Text("terms", c.SkillTerms));
-        if (c.Languages.Count > 0)
-            p.Add(ExpertSearch.Smallints("langmin", c.Languages.Select(l => Codes.LanguageLevel(l, MatchScoring.MinimumLanguageLevel))));
-        if (c.Country is { } country) p.Add(new NpgsqlParameter("country", country));
-        if (hasPeriod)
-        {
-            p.Add(new NpgsqlParameter("from", c.From!.Value));
-            p.Add(new NpgsqlParameter("to", c.To!.Value));
-        }
-        p.Add(new NpgsqlParameter("limit", paging.PageSize));
-        p.Add(new NpgsqlParameter("offset", paging.Skip));
-
-        var where = new List<string> { "e.pool" };
-        if (c.Roles.Count > 0) where.Add("e.match_roles && @roles");
-        if (hasTerms) where.Add("e.skills && (select hashes from tl)");
-        if (c.Languages.Count > 0) where.Add("e.language_levels && @langmin");
-        if (hasPeriod) where.Add("e.available && daterange(@from, @to, '[]') and not e.blocked && daterange(@from, @to, '[]')");
-
-        var facts = Facts(c);
-        // Every candidate is scored, in a narrow materialised list (id, score, tie-breakers) that is
-        // both ranked and counted; only the page's rows are read again, with their cards, for the
-        // words of the reasons.
-        command.CommandText = $"""
-            with {(hasTerms ? SkillTermsSql : "")}
-            candidates as materialized (
-                select e.id, {ScoreSql(c, facts)} as score, e.rating_count, e.years
-                from public.{ExpertSearchTable.IndexName} e
-                where {string.Join(" and ", where)}),
-            page as (select * from candidates order by score desc, rating_count desc, years desc, id limit @limit offset @offset)
-            select e.id, card.name, card.citizenship, card.years, card.roles, card.trained_roles, {facts.MatchedTerms}, card.languages, {facts.Covered},
-                   card.rating_avg, card.rating_count, {facts.RelevantTrainings}, {facts.CountryDone}, (select count(*) from candidates) as total
-            from page p
-            join public.{ExpertSearchTable.IndexName} e on e.id = p.id
-            join public.{ExpertSearchTable.CardName} card on card.id = p.id
-            order by p.score desc, p.rating_count desc, p.years desc, p.id
-            """;
-
-        var items = new List<MatchItem>(paging.PageSize);
-        long total = 0;
-        await using (var reader = await command.ExecuteReaderAsync(ct))
-        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            var p = command.Parameters;
+            p.Add(new NpgsqlParameter("ids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid) { Value = ranked.Select(r => r.Candidate.Id).ToArray() });
+            if (c.Roles.Count > 0) p.Add(new NpgsqlParameter("mask", Codes.Mask(c.Roles)));
+            if (c.SkillTerms.Count > 0) p.Add(ExpertSearch.Text("terms", c.SkillTerms));
+            if (c.Country is { } country) p.Add(new NpgsqlParameter("country", country));
+            if (c.PeriodDays > 0)
+            {
+                p.Add(new NpgsqlParameter("from", c.From!.Value));
+                p.Add(new NpgsqlParameter("to", c.To!.Value));
+            }
+            var facts = Facts(c);
+            command.CommandText = $"""
+                {(c.SkillTerms.Count > 0 ? "with " + SkillTermsSql : "")}
+                select e.id, card.name, card.citizenship, card.years, card.roles, card.trained_roles, {facts.MatchedTerms}, card.languages, {facts.Covered},
+                       card.rating_avg, card.rating_count, {facts.RelevantTrainings}, {facts.CountryDone}
+                from unnest(@ids) with ordinality as p(id, ord)
+                join public.{ExpertSearchTable.IndexName} e on e.id = p.id
+                join public.{ExpertSearchTable.CardName} card on card.id = p.id
+                order by p.ord
+                """;
+            await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 var candidate = new CandidateFacts(
@@ -134,38 +120,40 @@ public static class MatchQuery
                     reader.GetInt32(10),
                     reader.GetInt32(11),
                     reader.GetBoolean(12));
-                total = reader.GetInt64(13);
                 var components = MatchScoring.Components(c, candidate);
                 items.Add(new MatchItem(candidate.ExpertId, candidate.Name, candidate.Citizenship, MatchScoring.Score(components),
                     MatchScoring.Reasons(c, candidate, components)));
             }
         }
-        if (items.Count == 0 && paging.Page > 1)
-        {
-            // Past the last page there is no row to carry the total.
-            var count = await RunAsync(connection, c, paging with { Page = 1, PageSize = 1 }, ct);
-            total = count.Total;
-        }
+        await transaction.CommitAsync(ct);
         return new Page<MatchItem>(items, total);
     }
 
-    /// <summary>Each requested skill term with the hashes of its English lexemes (<c>tq</c>), and all of them together (<c>tl</c>).</summary>
+    /// <summary>Per skill term, the hashes of its English lexemes (as <c>skills</c> stores them; none for a stop word).</summary>
+    private static async Task<int[][]> TermHashesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<string> terms, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"with {SkillTermsSql} select hashes from tq order by i";
+        command.Parameters.Add(ExpertSearch.Text("terms", terms));
+        var hashes = new List<int[]>(terms.Count);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) hashes.Add(reader.GetFieldValue<int[]>(0));
+        return [.. hashes];
+    }
+
+    /// <summary>Each requested skill term with the hashes of its English lexemes (<c>tq</c>).</summary>
     private static readonly string SkillTermsSql = $"""
-        tq as (select t.term, t.i, {ExpertSearchTable.SkillHashesSql("t.term")} as hashes from unnest(@terms::text[]) with ordinality as t(term, i)),
-        tl as (select coalesce(array_agg(x), '{"{}"}') as hashes from tq, unnest(tq.hashes) x),
+        tq as (select t.term, t.i, {ExpertSearchTable.SkillHashesSql("t.term")} as hashes from unnest(@terms::text[]) with ordinality as t(term, i))
         """;
 
-    /// <summary>SQL for what scoring needs to know about a candidate row <c>e</c> of the index table (and <c>tq</c>, the skill terms).</summary>
-    internal sealed record FactSql(string MatchedTerms, string MatchedTermCount, string Covered, string RelevantTrainings, string CountryDone);
+    /// <summary>SQL for what the reasons need to know about a candidate row <c>e</c> of the index table (and <c>tq</c>, the skill terms).</summary>
+    internal sealed record FactSql(string MatchedTerms, string Covered, string RelevantTrainings, string CountryDone);
 
     internal static FactSql Facts(MatchCriteria c) => new(
         MatchedTerms: c.SkillTerms.Count > 0
             ? "array(select tq.term from tq where cardinality(tq.hashes) > 0 and e.skills @> tq.hashes order by tq.i)"
             : "'{}'::text[]",
-        // One containment test per term against its hashes, which PostgreSQL computes once (an
-        // uncorrelated scalar subquery): no subquery runs per candidate.
-        MatchedTermCount: c.SkillTerms.Count == 0 ? "0" : "(" + string.Join(" + ", Enumerable.Range(1, c.SkillTerms.Count).Select(i =>
-            $"(case when cardinality((select hashes from tq where i = {i})) > 0 and e.skills @> (select hashes from tq where i = {i}) then 1 else 0 end)")) + ")",
         // Percent-days of the period covered by the windows. Almost everyone has at most three
         // windows: those are summed as an expression (a missing window is null, so 0), the rest by a subquery.
         Covered: c.PeriodDays > 0
@@ -178,33 +166,4 @@ public static class MatchQuery
             ? "(case when e.trained_mask & @mask <> 0 then (select count(*) from unnest(e.training_masks) m where m & @mask <> 0)::int else 0 end)"
             : "cardinality(e.training_masks)",
         CountryDone: c.Country is null ? "false" : "e.countries_done @> array[@country]::text[]");
-
-    /// <summary>The SQL twin of <see cref="MatchScoring.Score"/>, for ranking every candidate in the database.</summary>
-    internal static string ScoreSql(MatchCriteria c, FactSql? facts = null)
-    {
-        facts ??= Facts(c);
-        var terms = new List<(double Weight, string Credit)>();
-        if (c.Roles.Count > 0)
-            terms.Add((MatchScoring.RoleWeight,
-                $"(case when e.roles_mask & @mask <> 0 then 1.0 when e.trained_mask & @mask <> 0 then {Number(MatchScoring.TrainedRoleCredit)} else 0.0 end)"));
-        if (c.SkillTerms.Count > 0)
-            terms.Add((MatchScoring.SkillsWeight, $"({facts.MatchedTermCount}::float8 / {c.SkillTerms.Count})"));
-        if (c.Languages.Count > 0)
-        {
-            // The level spoken is the highest whose code the row holds (it holds every level up to it).
-            var perLanguage = c.Languages.Select(code => "(case " + string.Join(" ", Enum.GetValues<LanguageLevel>().Reverse().Select(level =>
-                $"when e.language_levels @> '{{{Codes.LanguageLevel(code, level)}}}'::smallint[] then {Number(MatchScoring.LanguageCredit(level))}")) + " else 0.0 end)");
-            terms.Add((MatchScoring.LanguagesWeight, $"(({string.Join(" + ", perLanguage)}) / {c.Languages.Count}.0)"));
-        }
-        if (c.PeriodDays > 0)
-            terms.Add((MatchScoring.AvailabilityWeight, $"least(1.0, {facts.Covered} / {Number(100.0 * c.PeriodDays)})"));
-        terms.Add((MatchScoring.EvaluationsWeight, "e.evaluation_credit"));
-        terms.Add((MatchScoring.TrainingsWeight, $"(least({facts.RelevantTrainings}, {MatchScoring.TrainingsForFullCredit}) / {Number(MatchScoring.TrainingsForFullCredit)})"));
-        if (c.Country is not null)
-            terms.Add((MatchScoring.CountryWeight, $"(case when {facts.CountryDone} then 1.0 else 0.0 end)"));
-        var possible = terms.Sum(t => t.Weight);
-        return $"(({string.Join(" + ", terms.Select(t => $"{Number(t.Weight)} * {t.Credit}"))}) / {Number(possible)})";
-    }
-
-    private static string Number(double value) => value.ToString("0.0###", CultureInfo.InvariantCulture);
 }

@@ -17,11 +17,11 @@ public static class MatchingApi
     }
 
     private static async Task<Results<Ok<Page<MatchItem>>, ValidationProblem>> Match(
-        [AsParameters] MatchRequest request, ExpertsReadSide readSide, CancellationToken ct)
+        [AsParameters] MatchRequest request, ExpertsReadSide readSide, CandidatePool pool, CancellationToken ct)
     {
         var (criteria, paging, validation) = MatchQuery.Validate(request);
         if (criteria is null) return validation.ToProblem();
         await using var connection = await readSide.OpenAsync(ct);
-        return TypedResults.Ok(await MatchQuery.RunAsync(connection, criteria, paging, ct));
+        return TypedResults.Ok(await MatchQuery.RunAsync(connection, pool, criteria, paging, ct));
     }
 }

@@ -33,7 +33,10 @@ public static class ExpertSearchTable
     public const string CardName = "experts_cards";
     public const string TextName = "experts_text";
 
-    public static IEnumerable<Table> Definitions()
+    /// <summary>Counts the deletions from <see cref="IndexName"/> (rows are never deleted in operation; by hand they may be), so the in-memory copy reloads.</summary>
+    public const string DeletionsName = "experts_index_deletions";
+
+    public static IEnumerable<Weasel.Core.ISchemaObject> Definitions()
     {
         var index = new Table($"public.{IndexName}");
         index.AddColumn("id", "uuid").AsPrimaryKey();
@@ -59,6 +62,9 @@ public static class ExpertSearchTable
         index.AddColumn("rating_count", "smallint").NotNull();
         index.AddColumn("countries_done", "text[]").NotNull();
         index.AddColumn("training_masks", "integer[]").NotNull();
+        // The writing transaction's id: the candidate pool (Matching/CandidatePool.cs) reloads the
+        // rows whose transaction it may not have seen yet (changed >= the xmin of its last snapshot).
+        index.AddColumn("changed", "xid8").NotNull().AddIndex();
         foreach (var (column, method) in new[] { ("match_roles", IndexMethod.gin), ("skills", IndexMethod.gin), ("language_levels", IndexMethod.gin), ("available", IndexMethod.gist) })
             index.Indexes.Add(new IndexDefinition($"ix_{IndexName}_pool_{column}") { Columns = [column], Method = method, Predicate = "pool" });
         yield return index;
@@ -85,6 +91,28 @@ public static class ExpertSearchTable
         text.AddColumn("id", "uuid").AsPrimaryKey();
         text.AddColumn("search_text", "tsvector").NotNull().AddIndex(Gin);
         yield return text;
+
+        // A deleted row leaves no "changed" behind: a statement-level trigger counts deletions in
+        // the same transaction, and the copy reloads when the count moved (Matching/CandidatePool.cs).
+        var deletions = new Table($"public.{DeletionsName}");
+        deletions.AddColumn("id", "integer").AsPrimaryKey();
+        deletions.AddColumn("generation", "bigint").NotNull();
+        yield return deletions;
+        yield return Weasel.Postgresql.Functions.Function.ForSql($"""
+            create or replace function public.{DeletionsName}_count() returns trigger language plpgsql as $$
+            begin
+                insert into public.{DeletionsName} (id, generation) values (1, 1)
+                on conflict (id) do update set generation = public.{DeletionsName}.generation + 1;
+                return null;
+            end;
+            $$;
+            """);
+        yield return new Weasel.Postgresql.Triggers.Trigger($"public.{DeletionsName}_count", $"public.{IndexName}", $"public.{DeletionsName}_count()")
+        {
+            Timing = Weasel.Core.TriggerTiming.After,
+            Events = Weasel.Core.TriggerEvents.Delete | Weasel.Core.TriggerEvents.Truncate,
+            ForEachRow = false,
+        };
     }
 
     private static void Gin(IndexDefinition index) => index.Method = IndexMethod.gin;
@@ -97,17 +125,18 @@ public static class ExpertSearchTable
     private static readonly string UpsertIndexSql = $"""
         insert into public.{IndexName} (id, status, citizenship, name, applied_at, acknowledgement_due, years, pool, roles, match_roles,
             roles_mask, trained_mask, language_levels, skills, available, blocked, window_from, window_to, window_percent,
-            evaluation_credit, rating_count, countries_done, training_masks)
+            evaluation_credit, rating_count, countries_done, training_masks, changed)
         values (?, ?, ?, ?, ?, ?, ?::smallint, ?, ?::smallint[], ?::smallint[],
             ?, ?, ?::smallint[], {SkillHashesSql("?")}, ?::datemultirange, ?::datemultirange, ?, ?, ?::smallint[],
-            ?, ?::smallint, ?, ?)
+            ?, ?::smallint, ?, ?, pg_current_xact_id())
         on conflict (id) do update set status = excluded.status, citizenship = excluded.citizenship, name = excluded.name,
             applied_at = excluded.applied_at, acknowledgement_due = excluded.acknowledgement_due, years = excluded.years,
             pool = excluded.pool, roles = excluded.roles, match_roles = excluded.match_roles, roles_mask = excluded.roles_mask,
             trained_mask = excluded.trained_mask, language_levels = excluded.language_levels, skills = excluded.skills,
             available = excluded.available, blocked = excluded.blocked, window_from = excluded.window_from,
             window_to = excluded.window_to, window_percent = excluded.window_percent, evaluation_credit = excluded.evaluation_credit,
-            rating_count = excluded.rating_count, countries_done = excluded.countries_done, training_masks = excluded.training_masks
+            rating_count = excluded.rating_count, countries_done = excluded.countries_done, training_masks = excluded.training_masks,
+            changed = excluded.changed
         """;
 
     private const string UpsertCardSql = $"""

@@ -16,11 +16,11 @@ public static class SearchApi
     }
 
     private static async Task<Results<Ok<Page<ExpertListItem>>, ValidationProblem>> Search(
-        [AsParameters] SearchQuery query, ExpertsReadSide readSide, TimeProvider clock, CancellationToken ct)
+        [AsParameters] SearchQuery query, ExpertsReadSide readSide, Matching.CandidatePool pool, TimeProvider clock, CancellationToken ct)
     {
         var (criteria, validation) = ExpertSearch.Validate(query);
         if (criteria is null) return validation.ToProblem();
         await using var connection = await readSide.OpenAsync(ct);
-        return TypedResults.Ok(await ExpertSearch.RunAsync(connection, criteria, clock.GetUtcNow(), ct));
+        return TypedResults.Ok(await ExpertSearch.RunAsync(connection, pool, criteria, clock.GetUtcNow(), ct));
     }
 }

@@ -1,5 +1,6 @@
 using EuCyberNet.Contracts.Vocabularies;
 using EuCyberNet.Experts.Matching;
+using EuCyberNet.Experts.Search;
 
 namespace EuCyberNet.Experts.Tests.Unit;
 
@@ -114,13 +115,51 @@ public sealed class MatchScoringTests
     }
 
     [Fact]
-    public void The_ranking_SQL_uses_the_same_weights_for_the_criteria_given()
+    public void The_in_memory_ranking_gives_the_score_the_reasons_show_before_rounding()
     {
-        var sql = MatchQuery.ScoreSql(FullRequest);
-        foreach (var weight in new[] { "30.0 *", "25.0 *", "15.0 *", "10.0 *", "5.0 *", "/ 100.0" }) Assert.Contains(weight, sql, StringComparison.Ordinal);
+        var random = new Random(7);
+        for (var i = 0; i < 2000; i++)
+        {
+            var roles = new[] { EcsfRole.PenetrationTester, EcsfRole.CyberIncidentResponder, EcsfRole.CybersecurityAuditor }.Where(_ => random.Next(2) == 0).ToArray();
+            var trained = new[] { EcsfRole.PenetrationTester, EcsfRole.CyberIncidentResponder }.Where(_ => random.Next(3) == 0).ToArray();
+            var languages = new[] { "en", "fr", "de" }.Where(_ => random.Next(2) == 0).ToDictionary(l => l, _ => (LanguageLevel)random.Next(1, 8));
+            var windows = Enumerable.Range(0, random.Next(0, 4)).Select(_ => (From: new DateOnly(2027, 2, 20).AddDays(random.Next(20)), Days: random.Next(15), Percent: (short)random.Next(1, 101))).ToList();
+            var ratings = random.Next(0, 5);
+            double? average = ratings == 0 ? null : random.Next(4, 21) / 4.0;
+            var trainings = trained.Length == 0 ? 0 : random.Next(0, 4);
+            var matched = FullRequest.SkillTerms.Where(_ => random.Next(2) == 0).ToArray();
+            var country = random.Next(2) == 0;
+            var request = random.Next(3) switch
+            {
+                0 => FullRequest,
+                1 => FullRequest with { SkillTerms = [], Country = null },
+                _ => FullRequest with { Roles = [], From = null, To = null },
+            };
 
-        var roleOnly = MatchQuery.ScoreSql(new MatchCriteria([EcsfRole.ChiefInformationSecurityOfficer], [], [], null, null, null));
-        Assert.EndsWith("/ 45.0)", roleOnly, StringComparison.Ordinal);
-        Assert.DoesNotContain("25.0 *", roleOnly, StringComparison.Ordinal);
+            var hashes = request.SkillTerms.Select((_, t) => new[] { 100 + t }).ToArray();
+            var candidate = new Candidate
+            {
+                Id = Guid.NewGuid(), IdHigh = 0, IdLow = 0, Changed = 1, Pool = true, Status = "accepted", Citizenship = "SI", AcknowledgementDue = 0, AppliedAt = 0,
+                RolesMask = Codes.Mask(roles), TrainedMask = Codes.Mask(trained),
+                Skills = [.. request.SkillTerms.Select((term, t) => matched.Contains(term) ? 100 + t : 900 + t)],
+                Languages = [.. languages.Select(l => Codes.Language(l.Key) * 8 + (int)l.Value)],
+                Available = [], Blocked = [],
+                WindowFrom = [.. windows.Select(w => w.From.DayNumber)],
+                WindowTo = [.. windows.Select(w => w.From.DayNumber + w.Days)],
+                WindowPercent = [.. windows.Select(w => w.Percent)],
+                EvaluationCredit = MatchScoring.EvaluationCredit(average, ratings), RatingCount = (short)ratings, Years = 10,
+                CountriesDone = country ? ["UA"] : [],
+                TrainingMasks = [.. Enumerable.Repeat(Codes.Mask(trained), trainings)],
+            };
+            var covered = request.From is { } from && request.To is { } to
+                ? windows.Sum(w => Math.Max(0, Math.Min(w.From.DayNumber + w.Days, to.DayNumber) - Math.Max(w.From.DayNumber, from.DayNumber) + 1) * w.Percent)
+                : 0;
+            var facts = Facts(roles, trained, [.. request.SkillTerms.Where(matched.Contains)], languages, covered, average, ratings,
+                request.Roles.Any(trained.Contains) || request.Roles.Count == 0 ? trainings : 0, country);
+
+            var ranked = 100 * new MatchRanking.Weights(request).Score(candidate, Codes.Mask(request.Roles), hashes,
+                [.. request.Languages.Select(Codes.Language)], request.From?.DayNumber ?? 0, request.To?.DayNumber ?? 0);
+            Assert.InRange(ranked - MatchScoring.Score(MatchScoring.Components(request, facts)), -0.05 - 1e-9, 0.05 + 1e-9);
+        }
     }
 }
