@@ -50,10 +50,12 @@ public sealed partial class IntegrationEventRelay : SubscriptionBase
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
     {
         var outgoing = new List<Outgoing>();
+        // Stateful mappers get the page's streams folded once, forward, in memory (not one AggregateStreamAsync per event).
+        var states = _mapper is IStatefulIntegrationEventMapper ? new PageStreamStates(operations, page.Events) : null;
         foreach (var source in page.Events)
         {
             var messages = _mapper is IStatefulIntegrationEventMapper stateful
-                ? await stateful.MapAsync(source, operations, cancellationToken)
+                ? await stateful.MapAsync(source, states!, cancellationToken)
                 : _mapper.Map(source);
             var index = 0;
             foreach (var message in messages)

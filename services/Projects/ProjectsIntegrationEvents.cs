@@ -5,7 +5,6 @@ using EuCyberNet.Projects.Projects;
 using EuCyberNet.Projects.Common;
 using EuCyberNet.ServiceDefaults.Messaging;
 using JasperFx.Events;
-using Marten;
 using V1 = EuCyberNet.Contracts.Projects.V1;
 
 namespace EuCyberNet.Projects;
@@ -13,7 +12,8 @@ namespace EuCyberNet.Projects;
 /// <summary>
 /// What the network hears from Projects: ids, vocabularies and dates, never personal data (no
 /// names, no debriefs, no feedback text). Snapshot events carry the resource as it was right after
-/// the domain event, folded from its stream up to that event's version, so a re-published event is
+/// the domain event, folded from its stream up to that event's version (the relay folds each stream
+/// of a page once, in memory), so a re-published event is
 /// the same message and consumers can keep the newest by <c>Version</c>.
 /// </summary>
 public sealed class ProjectsIntegrationEvents : IStatefulIntegrationEventMapper
@@ -22,18 +22,18 @@ public sealed class ProjectsIntegrationEvents : IStatefulIntegrationEventMapper
     public IEnumerable<IIntegrationEvent> Map(IEvent domainEvent) =>
         throw new NotSupportedException("Projects' integration events are snapshots; use MapAsync.");
 
-    public async Task<IReadOnlyList<IIntegrationEvent>> MapAsync(IEvent domainEvent, IQuerySession session, CancellationToken ct)
+    public async Task<IReadOnlyList<IIntegrationEvent>> MapAsync(IEvent domainEvent, IStreamStates states, CancellationToken ct)
     {
         var e = domainEvent;
         switch (e.Data)
         {
             case ProjectRegistered or ProjectReportedByPartner:
-                return [new V1.ProjectRegistered(e.StreamId, e.Version, ProjectSnapshot(await StateAsync<Project>(session, e, ct)), e.Timestamp)];
+                return [new V1.ProjectRegistered(e.StreamId, e.Version, ProjectSnapshot(await states.AfterAsync<Project>(e, ct)), e.Timestamp)];
             case ProjectDetailsChanged or ProjectUpdatedByPartner or ProjectClosedByPartner:
-                return [new V1.ProjectUpdated(e.StreamId, e.Version, ProjectSnapshot(await StateAsync<Project>(session, e, ct)), e.Timestamp)];
+                return [new V1.ProjectUpdated(e.StreamId, e.Version, ProjectSnapshot(await states.AfterAsync<Project>(e, ct)), e.Timestamp)];
             case ProjectActivityReported reported:
             {
-                var project = await StateAsync<Project>(session, e, ct);
+                var project = await states.AfterAsync<Project>(e, ct);
                 var a = reported.Activity;
                 return [new V1.ProjectActivityReported(e.StreamId, e.Version,
                     new V1.ProjectActivity(a.ActivityRef, a.Title, a.ActivityType, a.Country, a.Themes, a.StartDate, a.EndDate),
@@ -41,11 +41,11 @@ public sealed class ProjectsIntegrationEvents : IStatefulIntegrationEventMapper
             }
 
             case ExpertiseRequestApproved:
-                return [new V1.ExpertiseRequestPublished(e.StreamId, e.Version, RequestSnapshot(await StateAsync<ExpertiseRequest>(session, e, ct)), e.Timestamp)];
+                return [new V1.ExpertiseRequestPublished(e.StreamId, e.Version, RequestSnapshot(await states.AfterAsync<ExpertiseRequest>(e, ct)), e.Timestamp)];
             case ExpertiseRequestAmended { NeedsReapproval: true }:
-                return [new V1.ExpertiseRequestAmended(e.StreamId, e.Version, RequestSnapshot(await StateAsync<ExpertiseRequest>(session, e, ct)), e.Timestamp)];
+                return [new V1.ExpertiseRequestAmended(e.StreamId, e.Version, RequestSnapshot(await states.AfterAsync<ExpertiseRequest>(e, ct)), e.Timestamp)];
             case ApplicationDeadlineExtended extended:
-                return [new V1.ExpertiseRequestExtended(e.StreamId, e.Version, RequestSnapshot(await StateAsync<ExpertiseRequest>(session, e, ct)),
+                return [new V1.ExpertiseRequestExtended(e.StreamId, e.Version, RequestSnapshot(await states.AfterAsync<ExpertiseRequest>(e, ct)),
                     extended.PreviousDeadline, e.Timestamp)];
             case ExpertiseRequestClosed closed:
                 return [new V1.ExpertiseRequestClosed(e.StreamId, e.Version, closed.Reason, e.Timestamp)];
@@ -53,7 +53,7 @@ public sealed class ProjectsIntegrationEvents : IStatefulIntegrationEventMapper
                 return [new V1.ExpertiseRequestFulfilled(e.StreamId, e.Version, e.Timestamp)];
             case ExpertiseRequestCancelled cancelled:
                 // The network only ever heard of requests that were published.
-                return (await StateAsync<ExpertiseRequest>(session, e, ct)).ApprovedAt is null
+                return (await states.AfterAsync<ExpertiseRequest>(e, ct)).ApprovedAt is null
                     ? []
                     : [new V1.ExpertiseRequestCancelled(e.StreamId, e.Version, cancelled.Reason, e.Timestamp)];
             case ApplicationReceived received:
@@ -69,24 +69,24 @@ public sealed class ProjectsIntegrationEvents : IStatefulIntegrationEventMapper
             case SelectionReleased released:
             {
                 // A cancelled deployment reopens a fulfilled request: the network hears it is closed again.
-                var before = await session.Events.AggregateStreamAsync<ExpertiseRequest>(e.StreamId, version: e.Version - 1, token: ct);
+                var before = await states.BeforeAsync<ExpertiseRequest>(e, ct);
                 return before?.Status == RequestStatus.Fulfilled
                     ? [new V1.ExpertiseRequestClosed(e.StreamId, e.Version, released.Reason, e.Timestamp)]
                     : [];
             }
 
             case DeploymentConfirmed:
-                return [new V1.DeploymentConfirmed(e.StreamId, e.Version, await DeploymentSnapshotAsync(session, e, ct), e.Timestamp)];
+                return [new V1.DeploymentConfirmed(e.StreamId, e.Version, DeploymentSnapshot(await states.AfterAsync<Deployment>(e, ct)), e.Timestamp)];
             case DeploymentStarted:
-                return [new V1.DeploymentStarted(e.StreamId, e.Version, await DeploymentSnapshotAsync(session, e, ct), e.Timestamp)];
+                return [new V1.DeploymentStarted(e.StreamId, e.Version, DeploymentSnapshot(await states.AfterAsync<Deployment>(e, ct)), e.Timestamp)];
             case DeploymentExtended extended:
-                return [new V1.DeploymentExtended(e.StreamId, e.Version, await DeploymentSnapshotAsync(session, e, ct), extended.PreviousEndDate, e.Timestamp)];
+                return [new V1.DeploymentExtended(e.StreamId, e.Version, DeploymentSnapshot(await states.AfterAsync<Deployment>(e, ct)), extended.PreviousEndDate, e.Timestamp)];
             case DeploymentCompleted:
-                return [new V1.DeploymentCompleted(e.StreamId, e.Version, await DeploymentSnapshotAsync(session, e, ct), e.Timestamp)];
+                return [new V1.DeploymentCompleted(e.StreamId, e.Version, DeploymentSnapshot(await states.AfterAsync<Deployment>(e, ct)), e.Timestamp)];
             case DeploymentEvaluated evaluated:
-                return [new V1.DeploymentEvaluated(e.StreamId, e.Version, await DeploymentSnapshotAsync(session, e, ct), evaluated.Rating, e.Timestamp)];
+                return [new V1.DeploymentEvaluated(e.StreamId, e.Version, DeploymentSnapshot(await states.AfterAsync<Deployment>(e, ct)), evaluated.Rating, e.Timestamp)];
             case DeploymentCancelled cancelled:
-                return [new V1.DeploymentCancelled(e.StreamId, e.Version, await DeploymentSnapshotAsync(session, e, ct), cancelled.Reason, e.Timestamp)];
+                return [new V1.DeploymentCancelled(e.StreamId, e.Version, DeploymentSnapshot(await states.AfterAsync<Deployment>(e, ct)), cancelled.Reason, e.Timestamp)];
 
             default:
                 return [];
@@ -106,12 +106,4 @@ public sealed class ProjectsIntegrationEvents : IStatefulIntegrationEventMapper
 
     public static V1.DeploymentSnapshot DeploymentSnapshot(Deployment d) =>
         new(d.RequestId, d.ProjectId, d.ExpertId, d.Country, d.Roles, d.Themes, d.StartDate, d.EndDate, d.Status.Slug());
-
-    private static async Task<V1.DeploymentSnapshot> DeploymentSnapshotAsync(IQuerySession session, IEvent e, CancellationToken ct) =>
-        DeploymentSnapshot(await StateAsync<Deployment>(session, e, ct));
-
-    /// <summary>The aggregate as it was right after <paramref name="e"/>.</summary>
-    private static async Task<T> StateAsync<T>(IQuerySession session, IEvent e, CancellationToken ct) where T : class =>
-        await session.Events.AggregateStreamAsync<T>(e.StreamId, version: e.Version, token: ct)
-        ?? throw new InvalidOperationException($"{typeof(T).Name} {e.StreamId} has no state at version {e.Version}.");
 }

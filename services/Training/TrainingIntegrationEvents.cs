@@ -5,7 +5,6 @@ using EuCyberNet.Training.Enrolments;
 using EuCyberNet.Training.Sessions;
 using EuCyberNet.Training.TrainingRequests;
 using JasperFx.Events;
-using Marten;
 using Integration = EuCyberNet.Contracts.Training.V1;
 
 namespace EuCyberNet.Training;
@@ -20,40 +19,40 @@ namespace EuCyberNet.Training;
 /// </summary>
 public sealed class TrainingIntegrationEvents : IStatefulIntegrationEventMapper
 {
-    public async Task<IReadOnlyList<IIntegrationEvent>> MapAsync(IEvent domainEvent, IQuerySession session, CancellationToken ct)
+    public async Task<IReadOnlyList<IIntegrationEvent>> MapAsync(IEvent domainEvent, IStreamStates states, CancellationToken ct)
     {
         var e = domainEvent;
         switch (e.Data)
         {
             case SessionScheduled:
-                return [new Integration.TrainingSessionScheduled(e.StreamId, e.Version, Snapshot(await StateAtAsync<TrainingSession>(session, e, ct)), e.Timestamp)];
+                return [new Integration.TrainingSessionScheduled(e.StreamId, e.Version, Snapshot(await states.AfterAsync<TrainingSession>(e, ct)), e.Timestamp)];
             case SessionOpenedForEnrolment or SeatAllocated or SeatReleased or WaitlistPromoted or SessionDelivered or SessionClosed:
-                return [new Integration.TrainingSessionUpdated(e.StreamId, e.Version, Snapshot(await StateAtAsync<TrainingSession>(session, e, ct)), e.Timestamp)];
+                return [new Integration.TrainingSessionUpdated(e.StreamId, e.Version, Snapshot(await states.AfterAsync<TrainingSession>(e, ct)), e.Timestamp)];
             case SessionCancelled cancelled:
-                return [new Integration.TrainingSessionCancelled(e.StreamId, e.Version, Snapshot(await StateAtAsync<TrainingSession>(session, e, ct)),
+                return [new Integration.TrainingSessionCancelled(e.StreamId, e.Version, Snapshot(await states.AfterAsync<TrainingSession>(e, ct)),
                     cancelled.Reason, e.Timestamp)];
 
             case EnrolmentConfirmed:
             {
-                var enrolment = await EnrolmentAsync(session, e, ct);
+                var enrolment = await states.AfterAsync<Enrolment>(e, ct);
                 return [new Integration.EnrolmentConfirmed(e.StreamId, enrolment.SessionId, enrolment.ExpertId, e.Timestamp)];
             }
             case EnrolmentCancelled cancelled:
             {
-                var enrolment = await EnrolmentAsync(session, e, ct);
+                var enrolment = await states.AfterAsync<Enrolment>(e, ct);
                 return [new Integration.EnrolmentCancelled(e.StreamId, enrolment.SessionId, enrolment.ExpertId, cancelled.Reason, e.Timestamp)];
             }
             case EnrolmentCompleted:
-                return [Completed(await EnrolmentAsync(session, e, ct), e, certificateNumber: null)];
+                return [Completed(await states.AfterAsync<Enrolment>(e, ct), e, certificateNumber: null)];
             case CertificateIssued issued:
-                return [Completed(await EnrolmentAsync(session, e, ct), e, issued.CertificateNumber)];
+                return [Completed(await states.AfterAsync<Enrolment>(e, ct), e, issued.CertificateNumber)];
 
             case TrainingRequestApproved:
-                return [new Integration.TrainingRequestApproved(e.StreamId, e.Version, Snapshot(await StateAtAsync<TrainingRequest>(session, e, ct)), e.Timestamp)];
+                return [new Integration.TrainingRequestApproved(e.StreamId, e.Version, Snapshot(await states.AfterAsync<TrainingRequest>(e, ct)), e.Timestamp)];
             case TrainingRequestScheduled:
-                return [new Integration.TrainingRequestScheduled(e.StreamId, e.Version, Snapshot(await StateAtAsync<TrainingRequest>(session, e, ct)), e.Timestamp)];
+                return [new Integration.TrainingRequestScheduled(e.StreamId, e.Version, Snapshot(await states.AfterAsync<TrainingRequest>(e, ct)), e.Timestamp)];
             case TrainingRequestDelivered:
-                return [new Integration.TrainingRequestDelivered(e.StreamId, e.Version, Snapshot(await StateAtAsync<TrainingRequest>(session, e, ct)), e.Timestamp)];
+                return [new Integration.TrainingRequestDelivered(e.StreamId, e.Version, Snapshot(await states.AfterAsync<TrainingRequest>(e, ct)), e.Timestamp)];
 
             default:
                 return [];
@@ -70,17 +69,4 @@ public sealed class TrainingIntegrationEvents : IStatefulIntegrationEventMapper
     private static Integration.TrainingCompleted Completed(Enrolment enrolment, IEvent e, string? certificateNumber) => new(
         e.StreamId, enrolment.SessionId, enrolment.CourseId, enrolment.CourseTitle, enrolment.ExpertId, enrolment.Roles, certificateNumber,
         e.Timestamp, e.Version);
-
-    /// <summary>The aggregate right after <paramref name="e"/>: the snapshot when nothing followed yet, else folded up to it.</summary>
-    private static async Task<T> StateAtAsync<T>(IQuerySession store, IEvent e, CancellationToken ct) where T : class, IAggregate
-    {
-        var current = await store.LoadAsync<T>(e.StreamId, ct);
-        if (current?.Version == e.Version) return current;
-        return await store.Events.AggregateStreamAsync<T>(e.StreamId, version: e.Version, token: ct)
-               ?? throw new InvalidOperationException($"{typeof(T).Name} {e.StreamId} has no state at version {e.Version}.");
-    }
-
-    /// <summary>An enrolment's who-and-what never changes after its first event, so the current snapshot serves every event.</summary>
-    private static async Task<Enrolment> EnrolmentAsync(IQuerySession store, IEvent e, CancellationToken ct) =>
-        await store.LoadAsync<Enrolment>(e.StreamId, ct) ?? throw new InvalidOperationException($"Enrolment {e.StreamId} has no snapshot.");
 }

@@ -191,7 +191,7 @@ public static class Api
 /// </summary>
 public sealed class PublishedEvents : IAsyncDisposable
 {
-    private readonly ConcurrentQueue<(string Type, JsonElement Message)> _received = new();
+    private readonly ConcurrentQueue<(string Type, string? MessageId, JsonElement Message)> _received = new();
     private IConnection? _connection;
     private IChannel? _channel;
 
@@ -213,7 +213,8 @@ public sealed class PublishedEvents : IAsyncDisposable
         {
             using var envelope = JsonDocument.Parse(delivery.Body);
             var type = envelope.RootElement.GetProperty("messageType")[0].GetString()!.Split(':')[^1];
-            listener._received.Enqueue((type, envelope.RootElement.GetProperty("message").Clone()));
+            var messageId = envelope.RootElement.TryGetProperty("messageId", out var id) ? id.GetString() : null;
+            listener._received.Enqueue((type, messageId, envelope.RootElement.GetProperty("message").Clone()));
             return Task.CompletedTask;
         };
         await listener._channel.BasicConsumeAsync(queue, autoAck: true, consumer);
@@ -222,6 +223,10 @@ public sealed class PublishedEvents : IAsyncDisposable
 
     public IReadOnlyList<JsonElement> Of(string type, Func<JsonElement, bool>? where = null) =>
         [.. _received.Where(r => r.Type == type && (where?.Invoke(r.Message) ?? true)).Select(r => r.Message)];
+
+    /// <summary>Every delivery of <paramref name="type"/> with its MessageId (a re-published message is delivered again).</summary>
+    public IReadOnlyList<(string? MessageId, JsonElement Message)> WithIds(string type, Func<JsonElement, bool>? where = null) =>
+        [.. _received.Where(r => r.Type == type && (where?.Invoke(r.Message) ?? true)).Select(r => (r.MessageId, r.Message))];
 
     public Task<IReadOnlyList<JsonElement>> WaitForAsync(string type, int count, Func<JsonElement, bool>? where = null) =>
         Eventually.ReturnsAsync(() => Task.FromResult(Of(type, where)), found => found.Count >= count, TimeSpan.FromSeconds(60), $"{count} {type}");

@@ -1,6 +1,7 @@
 using EuCyberNet.Projects.Partners;
 using Marten;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -20,7 +21,8 @@ public sealed class PartnerAmqpOptions
 
     public string DeadLetterQueue { get; set; } = "projects-partner-events.dead-letter";
 
-    public ushort Prefetch { get; set; } = 16;
+    /// <summary>Deliveries RabbitMQ sends ahead of acknowledgements; also the largest batch taken into one transaction.</summary>
+    public ushort Prefetch { get; set; } = 256;
 
     public int DeliveryLimit { get; set; } = 20;
 
@@ -56,6 +58,14 @@ public sealed class PartnerEventListenerHealth : IHealthCheck
 /// message is only requeued when the intake itself fails (the database is down), and one that keeps
 /// failing goes to the dead-letter queue instead of blocking the queue. Invalid messages are never
 /// requeued: they are recorded as rejected and acknowledged, so the queue keeps flowing.
+/// </para>
+/// <para>
+/// Deliveries are handed to the intake in batches: the consumer callback only queues a delivery;
+/// one loop takes whatever is waiting (up to <see cref="PartnerAmqpOptions.Prefetch"/>; a lone
+/// delivery is not held back to wait for more) and the intake applies the batch in one transaction,
+/// in delivery order. Once it is committed the batch is acknowledged (one multiple-ack when all
+/// succeeded); a message the intake failed on (after its batch fell back to one message per
+/// transaction) is requeued after <see cref="PartnerAmqpOptions.RetryDelay"/>, as before.
 /// </para>
 /// </summary>
 public sealed partial class PartnerEventListener(
@@ -96,13 +106,17 @@ public sealed partial class PartnerEventListener(
                 await DeclareTopologyAsync(channel, settings, stoppingToken);
                 await channel.BasicQosAsync(0, settings.Prefetch, global: false, stoppingToken);
 
+                // The callback only queues (RabbitMQ.Client reuses a delivery's body after it returns, so it is copied here).
+                var arrived = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
                 var consumer = new AsyncEventingBasicConsumer(channel);
-                consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, delivery, settings, stoppingToken);
+                consumer.ReceivedAsync += (_, delivery) => arrived.Writer.WriteAsync(new Delivery(
+                    delivery.DeliveryTag, delivery.Body.ToArray(), delivery.BasicProperties.UserId, delivery.BasicProperties.CorrelationId, delivery.RoutingKey),
+                    stoppingToken).AsTask();
                 await channel.BasicConsumeAsync(settings.Queue, autoAck: false, consumer, stoppingToken);
                 health.Consuming = true;
                 attempt = 0;
                 LogConsuming(logger, settings.Queue, settings.Exchange);
-                await Task.Delay(Timeout.Infinite, stoppingToken);
+                await HandleBatchesAsync(channel, arrived.Reader, settings, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -141,32 +155,78 @@ public sealed partial class PartnerEventListener(
         await channel.QueueBindAsync(settings.Queue, settings.Exchange, "#", cancellationToken: ct);
     }
 
-    private async Task HandleAsync(IChannel channel, BasicDeliverEventArgs delivery, PartnerAmqpOptions settings, CancellationToken ct)
+    /// <summary>One delivery as the intake needs it (copied out of the consumer callback).</summary>
+    private sealed record Delivery(ulong Tag, byte[] Body, string? UserId, string? CorrelationId, string RoutingKey);
+
+    private async Task HandleBatchesAsync(IChannel channel, ChannelReader<Delivery> arrived, PartnerAmqpOptions settings, CancellationToken ct)
     {
-        var body = delivery.Body.ToArray();
+        var batch = new List<Delivery>(settings.Prefetch);
+        while (await arrived.WaitToReadAsync(ct))
+        {
+            batch.Clear();
+            while (batch.Count < Math.Max(1, (int)settings.Prefetch) && arrived.TryRead(out var next)) batch.Add(next);
+            try
+            {
+                await HandleAsync(channel, batch, settings, ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                // Acknowledging failed (the channel closed): the unacknowledged deliveries come again.
+                LogAckFailed(logger, e, batch.Count);
+            }
+        }
+    }
+
+    private async Task HandleAsync(IChannel channel, List<Delivery> batch, PartnerAmqpOptions settings, CancellationToken ct)
+    {
+        // Who sent each message: resolved once per AMQP user in the batch.
+        var identities = new Dictionary<string, (Partner? Partner, string? Problem)>(StringComparer.Ordinal);
+        var envelopes = new List<IntakeEnvelope>(batch.Count);
+        IReadOnlyList<IntakeOutcome> outcomes;
         try
         {
-            var userId = delivery.BasicProperties.UserId;
-            (Partner? partner, string? problem) identity;
-            await using (var session = store.QuerySession()) identity = await PartnerIdentity.ByAmqpUserAsync(session, userId, ct);
-
-            var correlation = delivery.BasicProperties.CorrelationId is { Length: > 0 and <= 128 } given ? given : null;
-            var envelope = new IntakeEnvelope(IntakeChannel.Amqp, body, identity.partner?.Id, userId, identity.problem, delivery.RoutingKey, correlation);
-            var result = await intake.ProcessAsync(envelope, replayedBy: null, ct);
-            if (result is IntakeRejected rejected)
+            await using (var session = store.QuerySession())
             {
-                var id = await intake.RecordRejectionAsync(envelope, rejected, ct);
-                LogRejected(logger, id, identity.partner?.Id, rejected.Reasons.Count);
+                foreach (var delivery in batch)
+                {
+                    var key = delivery.UserId ?? "";
+                    if (!identities.TryGetValue(key, out var identity))
+                        identities[key] = identity = await PartnerIdentity.ByAmqpUserAsync(session, delivery.UserId, ct);
+                    var correlation = delivery.CorrelationId is { Length: > 0 and <= 128 } given ? given : null;
+                    envelopes.Add(new IntakeEnvelope(IntakeChannel.Amqp, delivery.Body, identity.Partner?.Id, delivery.UserId, identity.Problem,
+                        delivery.RoutingKey, correlation));
+                }
             }
-            await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, ct);
+            outcomes = await intake.ProcessBatchAsync(envelopes, recordRejections: true, replayedBy: null, ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            // The intake itself failed (not the message): try again later; RabbitMQ dead-letters it after the delivery limit.
-            LogIntakeFailed(logger, e, delivery.DeliveryTag);
-            await Task.Delay(settings.RetryDelay, ct);
-            await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, ct);
+            // The intake could not even start (the database is down): every message is tried again.
+            var failure = new IntakeOutcome(null, null, e);
+            outcomes = [.. batch.Select(_ => failure)];
         }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (outcomes[i].Result is IntakeRejected rejected)
+                LogRejected(logger, outcomes[i].RejectionId ?? Guid.Empty, envelopes.ElementAtOrDefault(i)?.PartnerId, rejected.Reasons.Count);
+        }
+
+        if (outcomes.All(o => o.Failure is null))
+        {
+            await channel.BasicAckAsync(batch[^1].Tag, multiple: true, ct);
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (outcomes[i].Failure is null) await channel.BasicAckAsync(batch[i].Tag, multiple: false, ct);
+        }
+        // The intake itself failed (not the message): try again later; RabbitMQ dead-letters it after the delivery limit.
+        var failed = batch.Where((_, i) => outcomes[i].Failure is not null).ToList();
+        LogIntakeFailed(logger, outcomes.First(o => o.Failure is not null).Failure!, failed.Count, failed[0].Tag);
+        await Task.Delay(settings.RetryDelay, ct);
+        foreach (var delivery in failed) await channel.BasicNackAsync(delivery.Tag, multiple: false, requeue: true, ct);
     }
 
     [LoggerMessage(LogLevel.Information, "Consuming partner events from queue {Queue} (exchange {Exchange})")]
@@ -178,6 +238,9 @@ public sealed partial class PartnerEventListener(
     [LoggerMessage(LogLevel.Information, "Partner message refused and kept as rejected {RejectionId} (partner {PartnerId}, {Reasons} reasons)")]
     private static partial void LogRejected(ILogger logger, Guid rejectionId, Guid? partnerId, int reasons);
 
-    [LoggerMessage(LogLevel.Error, "Partner event intake failed for delivery {DeliveryTag}; it will be redelivered")]
-    private static partial void LogIntakeFailed(ILogger logger, Exception exception, ulong deliveryTag);
+    [LoggerMessage(LogLevel.Error, "Partner event intake failed for {Count} deliveries (first {DeliveryTag}); they will be redelivered")]
+    private static partial void LogIntakeFailed(ILogger logger, Exception exception, int count, ulong deliveryTag);
+
+    [LoggerMessage(LogLevel.Warning, "Could not acknowledge a batch of {Count} partner deliveries; unacknowledged ones are redelivered")]
+    private static partial void LogAckFailed(ILogger logger, Exception exception, int count);
 }

@@ -46,13 +46,13 @@ public static class PartnerEventsApi
         // Kestrel caps every body at 256 KiB; anything over the partner limit is kept as an oversized rejection.
         var body = await ReadBodyAsync(http.Request, ct);
         var envelope = new IntakeEnvelope(IntakeChannel.Http, body, partner.Id, null, null, null, http.CorrelationId());
-        switch (await intake.ProcessAsync(envelope, replayedBy: null, ct))
+        var (result, rejectionId) = await intake.ProcessAsync(envelope, recordRejection: true, replayedBy: null, ct);
+        switch (result)
         {
             case IntakeAccepted accepted:
                 return TypedResults.Accepted($"/projects/{accepted.ProjectId}", new PartnerEventAccepted(accepted.EventId, accepted.ProjectId, accepted.Duplicate));
             case IntakeRejected rejected:
-                var rejectionId = await intake.RecordRejectionAsync(envelope, rejected, ct);
-                return Refused(rejected.Reasons, rejectionId, "The partner event was refused and kept as rejected");
+                return Refused(rejected.Reasons, rejectionId!.Value, "The partner event was refused and kept as rejected");
             default:
                 throw new InvalidOperationException("Unexpected intake result.");
         }
