@@ -10,10 +10,18 @@ using RabbitMQ.Client;
 namespace EuCyberNet.Platform.Tests;
 
 /// <summary>
+/// Runs alone: these tests stop brokers and close connections, and their timing (a redelivery after
+/// a forced disconnect) failed under the CPU contention of the other test classes running beside them.
+/// </summary>
+[CollectionDefinition(nameof(DeliveryGuaranteeTests), DisableParallelization = true)]
+public sealed class DeliveryGuaranteeTestsRunAlone;
+
+/// <summary>
 /// "Nothing lost, nothing twice": the relay and the inbox under the faults they exist for, with a
 /// real PostgreSQL and a real RabbitMQ. Effects are counted where they land: events recorded in
 /// Coordination's store and inbox entries, which must equal the applications accepted.
 /// </summary>
+[Collection(nameof(DeliveryGuaranteeTests))]
 public sealed class DeliveryGuaranteeTests
 {
     [Fact]
@@ -50,8 +58,10 @@ public sealed class DeliveryGuaranteeTests
 
         await pipeline.ApplyAsync(pipeline.Experts.CreateClient("coordinator", "maria.schmidt"));
 
-        await Eventually.ReturnsAsync(() => Task.FromResult(crash.DeliveriesOfTheFirstMessage), n => n >= 2, TimeSpan.FromSeconds(60),
-            $"redelivery (connections closed: {crash.ConnectionsClosed}, failure: {crash.Failure})");
+        // The probe's value carries what the "crash" saw, so a timeout says how far it got.
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult((Redeliveries: crash.DeliveriesOfTheFirstMessage, Closed: crash.ConnectionsClosed, Failure: crash.Failure?.Message)),
+            s => s.Redeliveries >= 2, TimeSpan.FromSeconds(60), "redelivery of the first message (deliveries, connections closed, failure)");
         Assert.True(crash.FirstDeliveryCommitted);
         Assert.Equal(1, await pipeline.WaitForCountedApplicationsAsync(1)); // the overview is an asynchronous projection
         await Task.Delay(TimeSpan.FromSeconds(1));
