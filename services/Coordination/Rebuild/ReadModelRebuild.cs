@@ -67,13 +67,23 @@ public sealed partial class ReadModelRebuild(IDocumentStore store, ReadModelGate
     private async Task<(ReadModelFold Fold, long Events)> FoldAsync(long ceiling, CancellationToken ct)
     {
         var pages = Channel.CreateBounded<List<RecordedEvent>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var reading = Task.Run(() => ReadAsync(pages.Writer, ceiling, ct), ct);
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var reading = Task.Run(() => ReadAsync(pages.Writer, ceiling, stopReading.Token), stopReading.Token);
         var fold = new ReadModelFold();
         long events = 0;
-        await foreach (var page in pages.Reader.ReadAllAsync(ct))
+        try
         {
-            foreach (var e in page) fold.Apply(e.Data, e.StreamId, e.Version, e.Timestamp);
-            events += page.Count;
+            await foreach (var page in pages.Reader.ReadAllAsync(ct))
+            {
+                foreach (var e in page) fold.Apply(e.Data, e.StreamId, e.Version, e.Timestamp);
+                events += page.Count;
+            }
+        }
+        catch
+        {
+            // A fold that fails must not leave the reader waiting on a full channel for ever.
+            await stopReading.CancelAsync();
+            throw;
         }
         await reading; // rethrows a failed read
         return (fold, events);
