@@ -11,15 +11,24 @@ public static class Tables
 {
     public const string Schema = "public";
 
-    public static string Activities => $"{Schema}.mt_doc_coordination_activity";
+    // Document aliases: Marten names a document's table mt_doc_{alias}, and raw SQL reaches it by that name.
+    private const string ActivityAlias = "coordination_activity";
+    private const string ExpertAlias = "coordination_expert";
+    private const string EnrolmentAlias = "coordination_enrolment";
+    private const string OverlapTrackAlias = "coordination_overlap_track";
 
-    public static string Experts => $"{Schema}.mt_doc_coordination_expert";
+    public static string Activities => $"{Schema}.mt_doc_{ActivityAlias}";
 
-    public static string Enrolments => $"{Schema}.mt_doc_coordination_enrolment";
+    public static string Experts => $"{Schema}.mt_doc_{ExpertAlias}";
 
-    public static string OverlapTracks => $"{Schema}.mt_doc_coordination_overlap_track";
+    public static string Enrolments => $"{Schema}.mt_doc_{EnrolmentAlias}";
+
+    public static string OverlapTracks => $"{Schema}.mt_doc_{OverlapTrackAlias}";
 
     public static string Events => $"{Schema}.mt_events";
+
+    /// <summary>The daemon's progress per shard (and its high-water mark, row <c>HighWaterMark</c>).</summary>
+    public static string Progression => $"{Schema}.mt_event_progression";
 
     public static Overview.OverviewStore Overview { get; } = new(Schema);
 
@@ -27,12 +36,12 @@ public static class Tables
     public static void Configure(StoreOptions options)
     {
         options.DatabaseSchemaName = Schema;
-        options.Schema.For<Activity>().DocumentAlias("coordination_activity")
+        options.Schema.For<Activity>().DocumentAlias(ActivityAlias)
             .Index(a => a.Kind)
             .Index(a => a.Countries, i => i.Method = IndexMethod.gin);
-        options.Schema.For<ExpertRecord>().DocumentAlias("coordination_expert");
-        options.Schema.For<Enrolment>().DocumentAlias("coordination_enrolment").Index(e => e.ExpertId);
-        options.Schema.For<OverlapAlertTrack>().DocumentAlias("coordination_overlap_track");
+        options.Schema.For<ExpertRecord>().DocumentAlias(ExpertAlias);
+        options.Schema.For<Enrolment>().DocumentAlias(EnrolmentAlias).Index(e => e.ExpertId);
+        options.Schema.For<OverlapAlertTrack>().DocumentAlias(OverlapTrackAlias);
         options.Schema.For<OverlapAlert>().DocumentAlias("coordination_overlap_alert")
             .Index(a => a.ActivityA)
             .Index(a => a.ActivityB);

@@ -33,8 +33,8 @@ public sealed partial class ReadModelRebuild(IDocumentStore store, ReadModelGate
     /// <summary>Events read per query while folding (the next page loads while one is folded).</summary>
     public const int PageSize = 10_000;
 
-    /// <summary>Rebuilds the read models from every event up to the daemon's high-water mark; returns how many events it folded.</summary>
-    public async Task<long> RunAsync(IProjectionDaemon daemon, CancellationToken ct)
+    /// <summary>Rebuilds the read models from every event up to the daemon's high-water mark.</summary>
+    public async Task RunAsync(IProjectionDaemon daemon, CancellationToken ct)
     {
         // Stop first, then hold the gate: stopping waits for the page in flight, which must not be
         // waiting on a gate this rebuild already holds.
@@ -46,7 +46,6 @@ public sealed partial class ReadModelRebuild(IDocumentStore store, ReadModelGate
             var (fold, events) = await FoldAsync(ceiling, ct);
             await WriteAsync(fold, ceiling, ct);
             LogRebuilt(logger, events, ceiling, fold.Activities.Count + fold.Experts.Count + fold.Enrolments.Count + fold.Alerts.Count);
-            return events;
         }
         finally
         {
@@ -60,7 +59,7 @@ public sealed partial class ReadModelRebuild(IDocumentStore store, ReadModelGate
     {
         await using var session = store.QuerySession();
         var stored = await session.AdvancedSql.QueryAsync<long>(
-            $"select coalesce(max(last_seq_id), 0) from {Tables.Schema}.mt_event_progression where name = 'HighWaterMark'", ct);
+            $"select coalesce(max(last_seq_id), 0) from {Tables.Progression} where name = 'HighWaterMark'", ct);
         return Math.Max(daemon.HighWaterMark(), stored[0]);
     }
 
@@ -170,8 +169,8 @@ public sealed partial class ReadModelRebuild(IDocumentStore store, ReadModelGate
         // The shard resumes after the ceiling. Marten inserts a shard's progress row when it starts
         // from 0 and updates it otherwise, so an empty store leaves no row at all.
         await using (var progress = new NpgsqlCommand(ceiling == 0
-            ? $"delete from {Tables.Schema}.mt_event_progression where name = $1"
-            : $"insert into {Tables.Schema}.mt_event_progression (name, last_seq_id, last_updated) values ($1, $2, now()) " +
+            ? $"delete from {Tables.Progression} where name = $1"
+            : $"insert into {Tables.Progression} (name, last_seq_id, last_updated) values ($1, $2, now()) " +
               "on conflict (name) do update set last_seq_id = excluded.last_seq_id, last_updated = excluded.last_updated",
             connection, transaction))
         {
