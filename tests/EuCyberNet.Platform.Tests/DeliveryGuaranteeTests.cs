@@ -4,6 +4,7 @@ using EuCyberNet.Experts.Pool;
 using EuCyberNet.Testing;
 using Marten;
 using MassTransit;
+using MassTransit.RabbitMqTransport;
 using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
 
@@ -145,7 +146,7 @@ public sealed class DeliveryGuaranteeTests
 
     /// <summary>
     /// After the consumer committed its effect, and before MassTransit can ack, the broker drops the
-    /// service's connections: to RabbitMQ this is a consumer that died, so it redelivers.
+    /// connection the message came on: to RabbitMQ this is a consumer that died, so it redelivers.
     /// </summary>
     private sealed class CrashAfterFirstConsume : IConfigureReceiveEndpoint, IFilter<ConsumeContext>
     {
@@ -178,7 +179,11 @@ public sealed class DeliveryGuaranteeTests
             FirstDeliveryCommitted = true;
             try
             {
-                ConnectionsClosed = await Broker.CloseConnectionsAsync(VirtualHost);
+                // The connection this message came on: closing the virtual host's other connections
+                // (the relay's) would not make RabbitMQ redeliver it.
+                if (!context.TryGetPayload<ChannelContext>(out var channel))
+                    throw new InvalidOperationException("The consume context carries no RabbitMQ channel.");
+                ConnectionsClosed = await Broker.CloseConnectionAsync(VirtualHost, channel.ConnectionContext.Connection.LocalPort);
             }
             catch (Exception e)
             {

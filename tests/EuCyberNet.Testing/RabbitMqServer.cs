@@ -164,25 +164,23 @@ public sealed class RabbitMqServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Force-closes every client connection of a virtual host, as a crashed client would lose them.
-    /// The management API learns of new connections a moment late, so this waits to see at least one.
+    /// Force-closes the client connection that comes from <paramref name="clientPort"/> on this machine,
+    /// as a crashed client would lose it; returns the number of connections closed (1).
+    /// The management API learns of a new connection a moment late (it may list none, or only the
+    /// others of the virtual host), so this waits until it lists that one: closing "every connection
+    /// listed" once missed the consumer's connection under load and nothing was redelivered.
     /// </summary>
-    public async Task<int> CloseConnectionsAsync(Uri virtualHost)
+    public async Task<int> CloseConnectionAsync(Uri virtualHost, int clientPort)
     {
-        var vhost = Uri.EscapeDataString(Uri.UnescapeDataString(virtualHost.AbsolutePath.Trim('/')));
-        var connections = await Eventually.ReturnsAsync(
-            async () => await _management.GetFromJsonAsync<JsonElement[]>($"api/vhosts/{vhost}/connections") ?? [],
-            found => found.Length > 0, TimeSpan.FromSeconds(20), "connections listed by the management API");
-        var closed = 0;
-        foreach (var connection in connections)
-        {
-            var name = connection.GetProperty("name").GetString()!;
-            using var response = await _management.DeleteAsync($"api/connections/{Uri.EscapeDataString(name)}");
-            if (response.StatusCode == System.Net.HttpStatusCode.NotFound) continue; // already gone
-            response.EnsureSuccessStatusCode();
-            closed++;
-        }
-        return closed;
+        var vhost = VirtualHostPath(virtualHost);
+        var connection = await Eventually.ReturnsAsync(
+            async () => (await _management.GetFromJsonAsync<JsonElement[]>($"api/vhosts/{vhost}/connections") ?? [])
+                .FirstOrDefault(c => c.TryGetProperty("peer_port", out var port) && port.ValueKind == JsonValueKind.Number && port.GetInt32() == clientPort),
+            found => found.ValueKind == JsonValueKind.Object, TimeSpan.FromSeconds(30), $"the connection from port {clientPort} listed by the management API");
+        var name = connection.GetProperty("name").GetString()!;
+        using var response = await _management.DeleteAsync($"api/connections/{Uri.EscapeDataString(name)}");
+        response.EnsureSuccessStatusCode();
+        return 1;
     }
 
     /// <summary>A GET on the management API (e.g. <c>api/queues/{vhost}</c>), as JSON.</summary>
