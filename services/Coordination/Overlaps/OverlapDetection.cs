@@ -18,7 +18,8 @@ namespace EuCyberNet.Coordination.Overlaps;
 /// overlap and resolves the open alerts whose overlap is gone.
 /// <para>
 /// It compares read models, so it first waits until <see cref="CoordinationReadModels"/> has projected
-/// the page. It decides from the current state, not from the page's events, which makes it
+/// the page. Candidates come from its in-memory <see cref="ActivityIndex"/>, brought up to the read
+/// models' progress first. It decides from that state, not from the page's events, which makes it
 /// convergent: a page read twice (a crash before the checkpoint moved) finds its alerts already
 /// raised; a raise repeated concurrently collides on the alert's deterministic stream id.
 /// </para>
@@ -31,12 +32,14 @@ public sealed partial class OverlapDetection : SubscriptionBase
     private readonly IServiceProvider _services;
     private readonly IOptionsMonitor<OverlapOptions> _options;
     private readonly ILogger<OverlapDetection> _logger;
+    private readonly ActivityIndex _index;
 
-    public OverlapDetection(IServiceProvider services, IOptionsMonitor<OverlapOptions> options, ILogger<OverlapDetection> logger)
+    public OverlapDetection(IServiceProvider services, ReadModelGate gate, IOptionsMonitor<OverlapOptions> options, ILogger<OverlapDetection> logger)
     {
         _services = services;
         _options = options;
         _logger = logger;
+        _index = new ActivityIndex(gate);
         Name = SubscriptionName;
     }
 
@@ -51,13 +54,13 @@ public sealed partial class OverlapDetection : SubscriptionBase
         if (changed.Count == 0) return NullChangeListener.Instance;
 
         var store = _services.GetRequiredService<IDocumentStore>();
-        await WaitForReadModelsAsync(store, changed.Values.Max(e => e.Sequence), cancellationToken);
+        var progress = await WaitForReadModelsAsync(store, changed.Values.Max(e => e.Sequence), cancellationToken);
 
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await DetectAsync(store, changed, cancellationToken);
+                await DetectAsync(store, changed, progress, cancellationToken);
                 return NullChangeListener.Instance;
             }
             catch (Exception e) when (attempt < 5 && IsConcurrencyFailure(e))
@@ -68,14 +71,14 @@ public sealed partial class OverlapDetection : SubscriptionBase
         }
     }
 
-    private async Task DetectAsync(IDocumentStore store, Dictionary<Guid, IEvent> changed, CancellationToken ct)
+    private async Task DetectAsync(IDocumentStore store, Dictionary<Guid, IEvent> changed, long progress, CancellationToken ct)
     {
         var options = _options.CurrentValue;
         await using var session = store.LightweightSession();
         session.LastModifiedBy = User;
 
-        var activities = (await session.LoadManyAsync<Activity>(ct, changed.Keys)).ToDictionary(a => a.Id);
-        var candidates = await CandidatesAsync(session, activities.Values.Where(a => OverlapRule.TakesPart(a, options)).ToList(), options, ct);
+        await _index.RefreshAsync(session, progress, ct);
+        var activities = changed.Keys.Select(_index.Find).OfType<Activity>().ToDictionary(a => a.Id);
         var subjects = activities.Values.Select(a => a.Subject).ToArray();
         var alerts = subjects.Length == 0 ? [] : await session.Query<OverlapAlert>()
             .Where(a => a.ActivityA.IsOneOf(subjects) || a.ActivityB.IsOneOf(subjects))
@@ -87,7 +90,7 @@ public sealed partial class OverlapDetection : SubscriptionBase
         {
             var cause = changed[activity.Id];
             var overlaps = OverlapRule.TakesPart(activity, options)
-                ? candidates.Select(c => OverlapRule.Find(activity, c, options)).OfType<Overlap>().ToDictionary(o => o.Pair)
+                ? _index.Neighbours(activity).Select(c => OverlapRule.Find(activity, c, options)).OfType<Overlap>().ToDictionary(o => o.Pair)
                 : [];
 
             foreach (var (pair, overlap) in overlaps)
@@ -106,8 +109,7 @@ public sealed partial class OverlapDetection : SubscriptionBase
             {
                 if (overlaps.ContainsKey(alert.Pair) || !decided.Add(alert.Pair)) continue;
                 var other = alert.ActivityA == activity.Subject ? alert.ActivityB : alert.ActivityA;
-                var otherActivity = candidates.FirstOrDefault(c => c.Subject == other)
-                                    ?? (Subjects.TryParse(other, out _, out var otherId) ? await session.LoadAsync<Activity>(otherId, ct) : null);
+                var otherActivity = Subjects.TryParse(other, out _, out var otherId) ? _index.Find(otherId) : null;
                 var why = otherActivity is null ? $"{other} is no longer known" : OverlapRule.WhyNot(activity, otherActivity, options) ?? "the overlap is gone";
                 var decision = OverlapDecisions.Resolve(alert, $"No longer an overlap: {why}.", automatically: true);
                 if (decision.Events.Count > 0)
@@ -118,46 +120,13 @@ public sealed partial class OverlapDetection : SubscriptionBase
         await session.SaveChangesAsync(ct);
     }
 
-    /// <summary>
-    /// Activities that could overlap one of <paramref name="changed"/>: compared kinds, a common
-    /// country and a touching period (the rest of the rule is applied in memory). Only the fields the
-    /// rule reads are fetched: a busy country has thousands of activities, and their tracks and
-    /// details would be most of what the detector reads.
-    /// </summary>
-    private static async Task<IReadOnlyList<Activity>> CandidatesAsync(IQuerySession session, List<Activity> changed, OverlapOptions options, CancellationToken ct)
-    {
-        if (changed.Count == 0) return [];
-        var countries = changed.SelectMany(a => a.Countries).Distinct().ToArray();
-        var from = changed.Min(a => a.From!.Value);
-        var to = changed.Max(a => a.To!.Value);
-        var kinds = options.Kinds.ToArray();
-        var candidates = await session.Query<Activity>()
-            .Where(a => a.Countries.IsOneOf(countries) && a.From <= to && a.To >= from && a.Kind.IsOneOf(kinds))
-            .Select(a => new Candidate(a.Id, a.Kind, a.Status, a.Countries, a.Themes, a.Funder, a.Implementers, a.From, a.To,
-                a.ProjectId, a.RequestId, a.SessionId, a.SnapshotVersion))
-            .ToListAsync(ct);
-        return [.. candidates.Select(c => c.ToActivity())];
-    }
-
-    /// <summary>What the overlap rule reads of an activity.</summary>
-    private sealed record Candidate(
-        Guid Id, ActivityKind Kind, string Status, IReadOnlyList<string> Countries, IReadOnlyList<Contracts.Vocabularies.CcbTheme> Themes,
-        string? Funder, IReadOnlyList<string> Implementers, DateOnly? From, DateOnly? To, Guid? ProjectId, Guid? RequestId, Guid? SessionId,
-        long SnapshotVersion)
-    {
-        public Activity ToActivity() => new()
-        {
-            Id = Id, Kind = Kind, Status = Status, Countries = Countries ?? [], Themes = Themes ?? [], Funder = Funder,
-            Implementers = Implementers ?? [], From = From, To = To, ProjectId = ProjectId, RequestId = RequestId, SessionId = SessionId,
-            SnapshotVersion = SnapshotVersion,
-        };
-    }
-
-    private async Task WaitForReadModelsAsync(IDocumentStore store, long sequence, CancellationToken ct)
+    /// <summary>Waits until the read models have projected <paramref name="sequence"/>; returns their progress.</summary>
+    private async Task<long> WaitForReadModelsAsync(IDocumentStore store, long sequence, CancellationToken ct)
     {
         var delay = TimeSpan.FromMilliseconds(10);
         var waited = TimeSpan.Zero;
-        while (await store.Advanced.ProjectionProgressFor(CoordinationReadModels.Shard, token: ct) < sequence)
+        long progress;
+        while ((progress = await store.Advanced.ProjectionProgressFor(CoordinationReadModels.Shard, token: ct)) < sequence)
         {
             await Task.Delay(delay, ct);
             waited += delay;
@@ -168,6 +137,7 @@ public sealed partial class OverlapDetection : SubscriptionBase
                 waited = TimeSpan.Zero;
             }
         }
+        return progress;
     }
 
     /// <summary>The event with the story of its cause: the same correlation id, the cause as causation.</summary>

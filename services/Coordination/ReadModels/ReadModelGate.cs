@@ -8,6 +8,13 @@ namespace EuCyberNet.Coordination.ReadModels;
 public sealed class ReadModelGate : IDisposable
 {
     private readonly SemaphoreSlim _semaphore = new(1, 1);
+    private int _rebuilds;
+
+    /// <summary>Rebuilds committed in this process: in-memory copies of the read models (<see cref="Overlaps.ActivityIndex"/>) reload when it moves.</summary>
+    public int Rebuilds => Volatile.Read(ref _rebuilds);
+
+    /// <summary>Called by the rebuild once its documents are committed.</summary>
+    public void Rebuilt() => Interlocked.Increment(ref _rebuilds);
 
     public async Task<IDisposable> HoldAsync(CancellationToken ct)
     {

@@ -45,6 +45,7 @@ public sealed partial class ReadModelRebuild(IDocumentStore store, ReadModelGate
             var ceiling = await CeilingAsync(daemon, ct);
             var (fold, events) = await FoldAsync(ceiling, ct);
             await WriteAsync(fold, ceiling, ct);
+            gate.Rebuilt();
             LogRebuilt(logger, events, ceiling, fold.Activities.Count + fold.Experts.Count + fold.Enrolments.Count + fold.Alerts.Count);
         }
         finally
