@@ -49,6 +49,12 @@ public static class EventStoreExtensions
                 options.Events.MetadataConfig.EnableAll();
                 options.Events.MetadataConfig.UserNameEnabled = true;
                 options.Events.UseListenNotifyForEventAppends = true;
+                // LISTEN/NOTIFY wakes the high-water agent as an append commits; the polling times bound
+                // how late it is otherwise. Marten drops the wake-ups that arrive while it is detecting,
+                // so a commit in that window waited the full slow poll (1 s by default): the last events
+                // of every propagation run took 1,027 ms, and a lone command on a quiet system can too.
+                options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(250);
+                options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
                 options.Projections.Errors.SkipApplyErrors = false;
                 options.Projections.Errors.SkipSerializationErrors = false;
                 options.Projections.Errors.SkipUnknownEvents = false;
