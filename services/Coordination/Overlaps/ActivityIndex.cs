@@ -25,14 +25,8 @@ public sealed class ActivityIndex(ReadModelGate gate)
 {
     private readonly Dictionary<Guid, Activity> _activities = [];
     private readonly Dictionary<string, HashSet<Guid>> _byCountry = new(StringComparer.Ordinal);
-    private long _progress = -1;
+    private long _progress = -1; // the read models' progress the copy reflects; -1 before the first load
     private int _rebuilds = -1;
-
-    /// <summary>Activities known (any kind, any status).</summary>
-    public int Count => _activities.Count;
-
-    /// <summary>The read models' progress the copy reflects (-1 before the first load).</summary>
-    public long Progress => _progress;
 
     /// <summary>Brings the copy up to the read models' committed <paramref name="progress"/> (read before this call).</summary>
     public async Task RefreshAsync(IQuerySession session, long progress, CancellationToken ct)
