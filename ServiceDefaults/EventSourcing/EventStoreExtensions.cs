@@ -76,7 +76,7 @@ public static class EventStoreExtensions
     /// Lets Npgsql prepare the statements a service runs again and again (Marten's appends, loads,
     /// progress updates, the inbox): without it PostgreSQL parses and plans every one of them each
     /// time. Measured on Coordination at 500 events/s: PostgreSQL CPU 29 → 24 s over 30 s and
-    /// propagation p99 259–332 → 83–99 ms (docs/coordination.md). A connection string that sets
+    /// propagation p99 259–332 → 83–104 ms (docs/coordination.md). A connection string that sets
     /// <c>Max Auto Prepare</c> itself wins; <c>EventStore:MaxAutoPrepare=0</c> turns it off.
     /// Marten's columns are always named, so a prepared statement survives schema migrations
     /// (PostgreSQL re-plans it when a table it uses changes).
