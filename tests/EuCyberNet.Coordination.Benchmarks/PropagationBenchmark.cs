@@ -49,7 +49,7 @@ public static class PropagationBenchmark
             var warmUpIds = new ConcurrentDictionary<Guid, long>();
             await PublishAsync(bus, "warm-up", steps.Take(warmUp).ToList(), rate, warmUpSeconds, warmUpIds, new ConcurrentDictionary<Guid, DateTimeOffset>());
             await Eventually.ReturnsAsync(() => RecordedAsync(connectionString), s => s.Count >= warmUpIds.Count, TimeSpan.FromMinutes(5), "warm-up recorded");
-            await Eventually.ReturnsAsync(() => HighWaterMarkAsync(connectionString), m => m.Progress >= m.Events, TimeSpan.FromMinutes(5), "warm-up projected");
+            await Eventually.ReturnsAsync(() => ReadModelProgressAsync(connectionString), m => m.Progress >= m.Events, TimeSpan.FromMinutes(5), "warm-up projected");
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
             await using var analyze = new NpgsqlCommand("analyze", connection);
@@ -140,7 +140,7 @@ public static class PropagationBenchmark
     }
 
     /// <summary>The read models' committed progress and the last event sequence recorded.</summary>
-    private static async Task<(long Progress, long Events)> HighWaterMarkAsync(string connectionString)
+    private static async Task<(long Progress, long Events)> ReadModelProgressAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
