@@ -79,6 +79,33 @@ public sealed class OverlapTests(OverlapTests.Host fixture) : IClassFixture<Over
         Assert.Contains("cancelled", resolved.Reason, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The detector keeps its candidates in memory (<see cref="ActivityIndex"/>): an activity it has
+    /// already seen that moves to another country must be found where it is now, and no longer where it was.
+    /// </summary>
+    [Fact]
+    public async Task An_activity_that_moved_country_after_the_detector_saw_it_is_compared_where_it_is_now()
+    {
+        var projectId = Guid.NewGuid();
+        await Coordination.PublishAsync(new ProjectRegistered(projectId, 1, Samples.Project(country: "UZ"), Samples.Now));
+        await WaitForActivityInAsync("UZ", projectId);
+        await Coordination.WaitForDetectionAsync(); // the detector has seen the project in Uzbekistan
+        await Coordination.PublishAsync(new ProjectUpdated(projectId, 2, Samples.Project(country: "KG"), Samples.Now));
+        await WaitForActivityInAsync("KG", projectId);
+        await Coordination.WaitForDetectionAsync();
+
+        var inUzbekistan = Guid.NewGuid();
+        var inKyrgyzstan = Guid.NewGuid();
+        await Coordination.PublishAsync(new TrainingSessionScheduled(inUzbekistan, 1, Samples.Session(country: "UZ"), Samples.Now));
+        await Coordination.PublishAsync(new TrainingSessionScheduled(inKyrgyzstan, 1, Samples.Session(country: "KG"), Samples.Now));
+
+        var alert = await WaitForAlertAsync($"training-session/{inKyrgyzstan}", a => a.Status == OverlapStatus.Raised);
+        Assert.Equal(OverlapRule.PairKey($"project/{projectId}", $"training-session/{inKyrgyzstan}"), OverlapRule.PairKey(alert.ActivityA, alert.ActivityB));
+        await WaitForActivityInAsync("UZ", inUzbekistan);
+        await Coordination.WaitForDetectionAsync();
+        Assert.Equal(0, (await Coordination.GetAsync<Page<OverlapView>>("/coordination/overlaps?country=UZ")).Total);
+    }
+
     [Fact]
     public async Task Work_that_belongs_together_or_has_the_same_funder_and_implementer_or_no_common_theme_is_no_overlap()
     {
@@ -176,6 +203,10 @@ public sealed class OverlapTests(OverlapTests.Host fixture) : IClassFixture<Over
         (await Eventually.ReturnsAsync(
             () => Coordination.GetAsync<Page<OverlapView>>($"/coordination/overlaps?activity={Uri.EscapeDataString(activity)}"),
             page => page.Items.Any(done), TimeSpan.FromSeconds(60), $"alert for {activity}")).Items.First(done);
+
+    private async Task WaitForActivityInAsync(string country, Guid id) =>
+        await Eventually.ReturnsAsync(() => Coordination.GetAsync<Page<Activities.ActivityView>>($"/coordination/activities?country={country}"),
+            page => page.Items.Any(a => a.Id == id), TimeSpan.FromSeconds(60), $"activity {id} in {country}");
 
     private static async Task<OverlapView> Read(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<OverlapView>(CoordinationHost.Json))!;
