@@ -38,6 +38,9 @@ public sealed class DemoSeeder(HttpClient gateway, IssueToken issueToken, Action
     private readonly Dictionary<int, Guid> _trainingRequests = [];
     private int _expertsDone;
 
+    /// <summary>How long before UTC midnight a run waits for the day to turn instead of starting (a run takes 1–3 minutes).</summary>
+    private static readonly TimeSpan DayTurnMargin = TimeSpan.FromMinutes(5);
+
     public async Task<DemoSummary> RunAsync(CancellationToken ct = default)
     {
         if (_options.Experts < 60)
@@ -48,6 +51,16 @@ public sealed class DemoSeeder(HttpClient gateway, IssueToken issueToken, Action
             const string text = "The demo network is already loaded (partner \"" + DemoPartnerName + "\" is registered): nothing to do.";
             log(text);
             return new DemoSummary(true, clock.Elapsed, new Dictionary<string, int>(), _api.Calls, _api.Waits, text);
+        }
+
+        // Everything is dated from today (sessions that took place run from today, and nothing may
+        // start in the past), so a run that crossed UTC midnight was refused half-way (a delivered
+        // session's enrolment deadline had passed). A run about to cross it starts after the turn.
+        var untilMidnight = DateTime.UtcNow.Date.AddDays(1) - DateTime.UtcNow;
+        if (untilMidnight < DayTurnMargin)
+        {
+            log($"Waiting {untilMidnight.TotalSeconds:F0} s for the UTC day to turn: the demo is dated from today and takes a few minutes.");
+            await Task.Delay(untilMidnight + TimeSpan.FromSeconds(1), ct);
         }
 
         var random = new Random(_options.Seed);
