@@ -22,6 +22,10 @@ public static class PropagationBenchmark
 {
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>The read models' committed progress (the projection shard's last sequence).</summary>
+    private static readonly string ProgressSql =
+        $"select coalesce(max(last_seq_id), 0) from mt_event_progression where name = '{CoordinationReadModels.Shard.Identity}'";
+
     public static async Task<PropagationResult> RunAsync(int rate, int seconds, int warmUpSeconds)
     {
         var platform = await TestPlatform.CreateAsync();
@@ -145,8 +149,7 @@ public static class PropagationBenchmark
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            $"select (select coalesce(max(last_seq_id), 0) from mt_event_progression where name = '{CoordinationReadModels.Shard.Identity}'), " +
-            "(select coalesce(max(seq_id), 0) from mt_events)", connection);
+            $"select ({ProgressSql}), (select coalesce(max(seq_id), 0) from mt_events)", connection);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetInt64(0), reader.GetInt64(1));
@@ -160,7 +163,7 @@ public static class PropagationBenchmark
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(
-            $"select coalesce(max(last_seq_id), 0) from mt_event_progression where name = '{CoordinationReadModels.Shard.Identity}'", connection);
+            ProgressSql, connection);
         await command.PrepareAsync(ct);
         var last = -1L;
         while (!ct.IsCancellationRequested)
