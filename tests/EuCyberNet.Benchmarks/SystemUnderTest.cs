@@ -335,7 +335,7 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
         List<Run> ours = [], raw = [];
         for (var run = 0; run < options.Runs; run++)
         {
-            ours.Add(await pipeline.RunAsync(BurstSize, cpu));
+            ours.Add(run == 0 ? await ProfiledPipelineAsync(pipeline, cpu) : await pipeline.RunAsync(BurstSize, cpu));
             raw.Add(await RawRabbitAsync(BurstSize));
             SampleRss();
         }
@@ -347,6 +347,29 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
             Report.Ratio(o.PerSecond, r.PerSecond), "≥ 0.5× raw", Report.Verdict(o.PerSecond / r.PerSecond >= 0.5), Machine.LoadAverage()));
         report.Add(new Row("pipeline (relay → consumer)", "CPU per event (Projects + Coordination + RabbitMQ + PostgreSQL)", $"{Report.F(o.CpuMsPerOp, 2)} ms",
             $"raw {Report.F(r.CpuMsPerOp, 2)} ms (bench process + RabbitMQ)", "—", "—", "measured", Machine.LoadAverage()));
+    }
+
+    /// <summary>One pipeline run with its profile: CPU per process, and each database's statements.</summary>
+    private async Task<Run> ProfiledPipelineAsync(RelayPipeline pipeline, int[] cpu)
+    {
+        var statements = await Profile.ResetStatementsAsync(platform.AdminConnection);
+        var before = Profile.CpuEach(cpu);
+        var window = TimeSpan.FromSeconds(Math.Max(5, BurstSize / 1000.0));
+        using var projectsTrace = Profile.StartTrace(_running["projects"].Pid, "pipeline-projects", window);
+        using var coordinationTrace = Profile.StartTrace(_running["coordination"].Pid, "pipeline-coordination", window);
+        var run = await pipeline.RunAsync(BurstSize, cpu);
+        var per = Profile.CpuEach(cpu).Zip(before, (a, b) => (a - b) / run.Operations).ToArray();
+        foreach (var trace in new[] { projectsTrace, coordinationTrace })
+            if (trace is not null) await trace.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        report.Note($"Profile, pipeline: CPU per event — Projects {Report.F(per[0], 2)} ms, Coordination {Report.F(per[1], 2)} ms, " +
+                    $"RabbitMQ {Report.F(per[2], 2)} ms, PostgreSQL {Report.F(per[3], 2)} ms ({Report.F(run.PerSecond)} events/s).");
+        if (statements)
+            foreach (var service in new[] { "projects", "coordination" })
+            {
+                var top = await Profile.TopStatementsAsync(platform.AdminConnection, new NpgsqlConnectionStringBuilder(_databases[service]).Database!, run.Operations, top: 6, unit: "event");
+                report.Note($"Top PostgreSQL statements of {service}, pipeline (execution time only):<br>" + string.Join("<br>", top));
+            }
+        return run;
     }
 
     // ---------------------------------------------------------------- propagation
