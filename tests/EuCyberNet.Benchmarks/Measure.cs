@@ -63,7 +63,7 @@ internal static class Cpu
 
     public static bool Available { get; } = OperatingSystem.IsLinux() && File.Exists("/proc/self/stat");
 
-    /// <summary>CPU milliseconds so far of each root process and all its descendants.</summary>
+    /// <summary>CPU milliseconds so far of each root process and all its descendants, those that exited included.</summary>
     public static double TreeMs(IEnumerable<int> roots)
     {
         if (!Available) return double.NaN;
@@ -113,9 +113,11 @@ internal static class Cpu
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            // fields[0] is field 3 (state): ppid is field 4, utime and stime are fields 14 and 15.
+            // fields[0] is field 3 (state): ppid is field 4, utime and stime are fields 14 and 15, and
+            // cutime and cstime (16, 17) the CPU of children it has reaped: a PostgreSQL backend that
+            // exits moves its CPU into the postmaster's, so a tree's total never goes down.
             return (int.Parse(fields[1], CultureInfo.InvariantCulture),
-                long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
+                fields[11..15].Sum(f => long.Parse(f, CultureInfo.InvariantCulture)));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
