@@ -5,6 +5,7 @@ using System.Text;
 using EuCyberNet.Projects.Projects;
 using EuCyberNet.Testing;
 using Marten;
+using MassTransit;
 using Npgsql;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -107,6 +108,93 @@ internal static class RawRabbit
         return new Run(messages / elapsed.TotalSeconds, double.NaN, double.NaN, cpu / messages, messages, 0);
     }
 }
+
+/// <summary>
+/// A reference between the raw baseline and the pipeline: MassTransit alone, no database. The same
+/// JSON payload as a message published through MassTransit (publisher confirms, at most 256
+/// unconfirmed, as the raw baseline) to a durable queue of a receive endpoint (prefetch 256) whose
+/// handler only counts, in the benchmark process; from the first publish to the last message
+/// handled. It is the ceiling of anything built on MassTransit here: the services add a database
+/// transaction, the inbox and the event store to it.
+/// </summary>
+internal sealed class MassTransitAlone : IAsyncDisposable
+{
+    private readonly IBusControl _bus;
+    private int _handled;
+    private int _target = int.MaxValue;
+    private TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private MassTransitAlone(Uri virtualHost)
+    {
+        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(virtualHost);
+            rabbit.ConfigureJsonSerializerOptions(json =>
+            {
+                json.WriteIndented = false; // as the services (ServiceDefaults' AddMessaging)
+                return json;
+            });
+            rabbit.ReceiveEndpoint($"bench-masstransit-{Guid.NewGuid():N}", endpoint =>
+            {
+                endpoint.PrefetchCount = 256;
+                endpoint.AutoDelete = true;
+                endpoint.Handler<BenchPayload>(_ =>
+                {
+                    if (Interlocked.Increment(ref _handled) == _target) _all.TrySetResult();
+                    return Task.CompletedTask;
+                });
+            });
+        });
+    }
+
+    public static async Task<MassTransitAlone> StartAsync(Uri virtualHost)
+    {
+        var alone = new MassTransitAlone(virtualHost);
+        await alone._bus.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        return alone;
+    }
+
+    public async Task<Run> RunAsync(int messages, IReadOnlyList<int> cpuRoots)
+    {
+        _handled = 0;
+        _all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _target = messages;
+        var payload = new BenchPayload(Guid.NewGuid(), Baselines.Details("Bench project 0"));
+        var cpuBefore = Cpu.TreeMs(cpuRoots);
+        var clock = Stopwatch.StartNew();
+        using (var window = new SemaphoreSlim(256))
+        {
+            var pending = new List<Task>(messages);
+            for (var i = 0; i < messages; i++)
+            {
+                await window.WaitAsync();
+                pending.Add(PublishAsync());
+            }
+            await Task.WhenAll(pending);
+
+            async Task PublishAsync()
+            {
+                try
+                {
+                    await _bus.Publish(payload);
+                }
+                finally
+                {
+                    window.Release();
+                }
+            }
+        }
+        await _all.Task.WaitAsync(TimeSpan.FromSeconds(120));
+        var elapsed = clock.Elapsed;
+        var cpu = Cpu.TreeMs(cpuRoots) - cpuBefore;
+        return new Run(messages / elapsed.TotalSeconds, double.NaN, double.NaN, cpu / messages, messages, 0);
+    }
+
+    public async ValueTask DisposeAsync() => await _bus.StopAsync();
+}
+
+/// <summary>The payload of <see cref="MassTransitAlone"/>: what a project registration carries.</summary>
+public sealed record BenchPayload(Guid ProjectId, ProjectDetails Details);
 
 /// <summary>
 /// Partner ingestion: a registered partner with its own RabbitMQ user publishes a burst of

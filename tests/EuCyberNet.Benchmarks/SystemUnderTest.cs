@@ -332,11 +332,14 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
         int[] cpu = [_running["projects"].Pid, _running["coordination"].Pid, platform.RabbitPid, .. ServerPids];
         await pipeline.RunAsync(300, cpu); // warm-up
         await AnalyzeAsync();
-        List<Run> ours = [], raw = [];
+        await using var alone = await MassTransitAlone.StartAsync(platform.VirtualHost!);
+        await alone.RunAsync(500, [Machine.SelfPid, platform.RabbitPid]); // warm-up
+        List<Run> ours = [], raw = [], massTransit = [];
         for (var run = 0; run < options.Runs; run++)
         {
             ours.Add(run == 0 ? await ProfiledPipelineAsync(pipeline, cpu) : await pipeline.RunAsync(BurstSize, cpu));
             raw.Add(await RawRabbitAsync(BurstSize));
+            massTransit.Add(await alone.RunAsync(BurstSize, [Machine.SelfPid, platform.RabbitPid]));
             SampleRss();
         }
         var o = new Figure($"Marten → relay → RabbitMQ → Coordination's idempotent recorder ({BurstSize} events per burst)", ours);
@@ -347,6 +350,12 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
             Report.Ratio(o.PerSecond, r.PerSecond), "≥ 0.5× raw", Report.Verdict(o.PerSecond / r.PerSecond >= 0.5), Machine.LoadAverage()));
         report.Add(new Row("pipeline (relay → consumer)", "CPU per event (Projects + Coordination + RabbitMQ + PostgreSQL)", $"{Report.F(o.CpuMsPerOp, 2)} ms",
             $"raw {Report.F(r.CpuMsPerOp, 2)} ms (bench process + RabbitMQ)", "—", "—", "measured", Machine.LoadAverage()));
+        var m = new Figure($"MassTransit alone, no database: publish-confirm + counting handler ({BurstSize} per burst)", massTransit);
+        report.Runs(m);
+        report.Add(new Row("MassTransit alone (reference)", "messages/s, published with confirms and handled, no database", Report.F(m.PerSecond),
+            $"raw RabbitMQ {Report.F(r.PerSecond)}/s", Report.Ratio(m.PerSecond, r.PerSecond), "—", "ceiling of the pipeline and the ingestion", Machine.LoadAverage()));
+        report.Add(new Row("MassTransit alone (reference)", "CPU per message (bench process + RabbitMQ)", $"{Report.F(m.CpuMsPerOp, 2)} ms",
+            $"raw {Report.F(r.CpuMsPerOp, 2)} ms", "—", "—", "measured", Machine.LoadAverage()));
     }
 
     /// <summary>One pipeline run with its profile: CPU per process, and each database's statements.</summary>
