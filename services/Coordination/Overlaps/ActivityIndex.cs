@@ -7,9 +7,10 @@ namespace EuCyberNet.Coordination.Overlaps;
 
 /// <summary>
 /// The overlap detector's copy of what <see cref="OverlapRule"/> reads of every activity (kind,
-/// status, countries, themes, funder, implementers, period, links), indexed by country, so that a
-/// page's candidates are found in memory instead of by a query that, for a page of activities spread
-/// over many countries, read and decoded most of the activity table every time.
+/// status, countries, themes, funder, implementers, period, links), indexed by country and actor
+/// (<see cref="CandidateIndex"/>), so that a page's candidates are found in memory instead of by a
+/// query that, for a page of activities spread over many countries, read and decoded most of the
+/// activity table every time.
 /// <para>
 /// It follows the read models, never runs ahead of them: the copy is as of the read models' committed
 /// progress <c>P</c> when it was last brought up to date (documents and progress commit together, so
@@ -23,8 +24,7 @@ namespace EuCyberNet.Coordination.Overlaps;
 /// </summary>
 public sealed class ActivityIndex(ReadModelGate gate)
 {
-    private readonly Dictionary<Guid, Activity> _activities = [];
-    private readonly Dictionary<string, HashSet<Guid>> _byCountry = new(StringComparer.Ordinal);
+    private readonly CandidateIndex _candidates = new();
     private long _progress = -1; // the read models' progress the copy reflects; -1 before the first load
     private int _rebuilds = -1;
 
@@ -34,9 +34,8 @@ public sealed class ActivityIndex(ReadModelGate gate)
         var rebuilds = gate.Rebuilds;
         if (_progress < 0 || rebuilds != _rebuilds)
         {
-            _activities.Clear();
-            _byCountry.Clear();
-            foreach (var activity in await LoadAsync(session, null, ct)) Put(activity);
+            _candidates.Clear();
+            foreach (var activity in await LoadAsync(session, null, ct)) _candidates.Put(activity);
             (_progress, _rebuilds) = (progress, rebuilds);
             return;
         }
@@ -44,36 +43,17 @@ public sealed class ActivityIndex(ReadModelGate gate)
 
         var streams = await StreamsWithEventsAsync(session, _progress, progress, ct);
         if (streams.Count > 0)
-            foreach (var activity in await LoadAsync(session, streams, ct)) Put(activity);
+            foreach (var activity in await LoadAsync(session, streams, ct)) _candidates.Put(activity);
         _progress = progress;
     }
 
-    public Activity? Find(Guid id) => _activities.GetValueOrDefault(id);
+    public Activity? Find(Guid id) => _candidates.Find(id);
 
-    /// <summary>Every activity sharing a beneficiary country with <paramref name="activity"/> (the rule checks the rest).</summary>
-    public IEnumerable<Activity> Neighbours(Activity activity)
-    {
-        var seen = new HashSet<Guid>();
-        foreach (var country in activity.Countries)
-        {
-            if (!_byCountry.TryGetValue(country, out var ids)) continue;
-            foreach (var id in ids)
-                if (id != activity.Id && seen.Add(id)) yield return _activities[id];
-        }
-    }
-
-    private void Put(Activity activity)
-    {
-        if (_activities.TryGetValue(activity.Id, out var old))
-            foreach (var country in old.Countries)
-                if (_byCountry.TryGetValue(country, out var ids)) ids.Remove(activity.Id);
-        _activities[activity.Id] = activity;
-        foreach (var country in activity.Countries)
-        {
-            if (!_byCountry.TryGetValue(country, out var ids)) _byCountry[country] = ids = [];
-            ids.Add(activity.Id);
-        }
-    }
+    /// <summary>
+    /// Every activity sharing a beneficiary country with <paramref name="activity"/>, except those of
+    /// the same funder with an implementer in common, which the rule rejects (it checks the rest).
+    /// </summary>
+    public IEnumerable<Activity> Neighbours(Activity activity) => _candidates.Neighbours(activity);
 
     /// <summary>The streams that got an event with a sequence in <c>(after, upTo]</c>.</summary>
     private static async Task<List<Guid>> StreamsWithEventsAsync(IQuerySession session, long after, long upTo, CancellationToken ct)
