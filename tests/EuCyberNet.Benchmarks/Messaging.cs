@@ -40,22 +40,28 @@ internal static class Db
 /// <summary>Publishes with publisher confirms, at most 256 unconfirmed at a time; returns when all are confirmed.</summary>
 internal static class Confirmed
 {
-    public static async Task PublishAllAsync(IChannel channel, string exchange, string routingKey, BasicProperties properties, IEnumerable<byte[]> bodies)
+    public const int Window = 256;
+
+    public static Task PublishAllAsync(IChannel channel, string exchange, string routingKey, BasicProperties properties, IEnumerable<byte[]> bodies) =>
+        InWindowAsync(bodies, body => channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body).AsTask());
+
+    /// <summary>Runs <paramref name="publish"/> for each item, at most <see cref="Window"/> at once; returns when all have.</summary>
+    public static async Task InWindowAsync<T>(IEnumerable<T> items, Func<T, Task> publish)
     {
-        using var window = new SemaphoreSlim(256);
+        using var window = new SemaphoreSlim(Window);
         var pending = new List<Task>();
-        foreach (var body in bodies)
+        foreach (var item in items)
         {
             await window.WaitAsync();
-            pending.Add(PublishAsync(body));
+            pending.Add(PublishAsync(item));
         }
         await Task.WhenAll(pending);
 
-        async Task PublishAsync(byte[] body)
+        async Task PublishAsync(T item)
         {
             try
             {
-                await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body);
+                await publish(item);
             }
             finally
             {
@@ -111,11 +117,11 @@ internal static class RawRabbit
 
 /// <summary>
 /// A reference between the raw baseline and the pipeline: MassTransit alone, no database. The same
-/// JSON payload as a message published through MassTransit (publisher confirms, at most 256
-/// unconfirmed, as the raw baseline) to a durable queue of a receive endpoint (prefetch 256) whose
-/// handler only counts, in the benchmark process; from the first publish to the last message
-/// handled. It is the ceiling of anything built on MassTransit here: the services add a database
-/// transaction, the inbox and the event store to it.
+/// JSON payload as a message published through MassTransit (publisher confirms, at most
+/// <see cref="Confirmed.Window"/> unconfirmed, as the raw baseline) to a durable queue of a receive
+/// endpoint (prefetch 256) whose handler only counts, in the benchmark process; from the first
+/// publish to the last message handled. It is the ceiling of anything built on MassTransit here:
+/// the services add a database transaction, the inbox and the event store to it.
 /// </summary>
 internal sealed class MassTransitAlone : IAsyncDisposable
 {
@@ -162,28 +168,7 @@ internal sealed class MassTransitAlone : IAsyncDisposable
         var payload = new BenchPayload(Guid.NewGuid(), Baselines.Details("Bench project 0"));
         var cpuBefore = Cpu.TreeMs(cpuRoots);
         var clock = Stopwatch.StartNew();
-        using (var window = new SemaphoreSlim(256))
-        {
-            var pending = new List<Task>(messages);
-            for (var i = 0; i < messages; i++)
-            {
-                await window.WaitAsync();
-                pending.Add(PublishAsync());
-            }
-            await Task.WhenAll(pending);
-
-            async Task PublishAsync()
-            {
-                try
-                {
-                    await _bus.Publish(payload);
-                }
-                finally
-                {
-                    window.Release();
-                }
-            }
-        }
+        await Confirmed.InWindowAsync(Enumerable.Repeat(payload, messages), message => _bus.Publish(message));
         await _all.Task.WaitAsync(TimeSpan.FromSeconds(120));
         var elapsed = clock.Elapsed;
         var cpu = Cpu.TreeMs(cpuRoots) - cpuBefore;

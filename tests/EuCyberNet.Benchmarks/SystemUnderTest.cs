@@ -296,7 +296,7 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
 
     private int BurstSize => options.Quick ? 2000 : 5000;
 
-    // The partner intake applies one message per transaction: a smaller burst keeps a run within its bound.
+    // The partner intake stores one to two thousand events a second here: a smaller burst keeps a run within its bound.
     private int PartnerBurstSize => options.Quick ? 500 : 1000;
 
     private async Task<Run> RawRabbitAsync(int messages) =>
