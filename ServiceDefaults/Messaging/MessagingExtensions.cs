@@ -68,7 +68,7 @@ public static class MessagingExtensions
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(new Uri(connectionString), host => host.ConnectionName(serviceName));
-                // MassTransit writes its JSON envelope indented by default: a third more bytes per
+                // MassTransit writes its JSON envelope indented by default: whitespace in every
                 // message to write, send, store and parse, for nobody to read.
                 rabbit.ConfigureJsonSerializerOptions(json =>
                 {

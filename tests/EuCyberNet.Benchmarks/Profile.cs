@@ -41,7 +41,7 @@ internal static class Profile
     }
 
     /// <summary>The statements of <paramref name="database"/> that took the most time, per operation (a command, an event).</summary>
-    public static async Task<List<string>> TopStatementsAsync(string admin, string database, long commands, int top = 8, string unit = "command")
+    public static async Task<List<string>> TopStatementsAsync(string admin, string database, long operations, int top = 8, string unit = "command")
     {
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
@@ -60,7 +60,7 @@ internal static class Profile
             var calls = reader.GetInt64(0);
             var total = reader.GetDouble(1);
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{calls / (double)commands:F2} calls/{unit}, {total / Math.Max(1, calls):F3} ms/call, {total / commands:F3} ms/{unit}: `{reader.GetString(3).Replace('|', '/').Replace('`', '\'')}`"));
+                $"{calls / (double)operations:F2} calls/{unit}, {total / Math.Max(1, calls):F3} ms/call, {total / operations:F3} ms/{unit}: `{reader.GetString(3).Replace('|', '/').Replace('`', '\'')}`"));
         }
         return lines;
     }

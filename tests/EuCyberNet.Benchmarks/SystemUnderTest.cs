@@ -353,7 +353,7 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
         var m = new Figure($"MassTransit alone, no database: publish-confirm + counting handler ({BurstSize} per burst)", massTransit);
         report.Runs(m);
         report.Add(new Row("MassTransit alone (reference)", "messages/s, published with confirms and handled, no database", Report.F(m.PerSecond),
-            $"raw RabbitMQ {Report.F(r.PerSecond)}/s", Report.Ratio(m.PerSecond, r.PerSecond), "—", "ceiling of the pipeline and the ingestion", Machine.LoadAverage()));
+            $"raw RabbitMQ {Report.F(r.PerSecond)}/s", Report.Ratio(m.PerSecond, r.PerSecond), "—", "reference: the pipeline's ceiling", Machine.LoadAverage()));
         report.Add(new Row("MassTransit alone (reference)", "CPU per message (bench process + RabbitMQ)", $"{Report.F(m.CpuMsPerOp, 2)} ms",
             $"raw {Report.F(r.CpuMsPerOp, 2)} ms", "—", "—", "measured", Machine.LoadAverage()));
     }
