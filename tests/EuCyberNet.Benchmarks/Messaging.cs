@@ -156,7 +156,8 @@ internal sealed class MassTransitAlone : IAsyncDisposable
     public static async Task<MassTransitAlone> StartAsync(Uri virtualHost)
     {
         var alone = new MassTransitAlone(virtualHost);
-        await alone._bus.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await alone._bus.StartAsync(timeout.Token);
         return alone;
     }
 
