@@ -56,7 +56,8 @@ public sealed class DemoSeeder(HttpClient gateway, IssueToken issueToken, Action
         // Everything is dated from today (sessions that took place run from today, and nothing may
         // start in the past), so a run that crossed UTC midnight was refused half-way (a delivered
         // session's enrolment deadline had passed). A run about to cross it starts after the turn.
-        var untilMidnight = DateTime.UtcNow.Date.AddDays(1) - DateTime.UtcNow;
+        var now = DateTime.UtcNow;
+        var untilMidnight = now.Date.AddDays(1) - now;
         if (untilMidnight < DayTurnMargin)
         {
             log($"Waiting {untilMidnight.TotalSeconds:F0} s for the UTC day to turn: the demo is dated from today and takes a few minutes.");
