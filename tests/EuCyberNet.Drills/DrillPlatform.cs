@@ -25,7 +25,8 @@ public sealed class DrillServers : IAsyncDisposable
     public static async Task<DrillServers> StartAsync()
     {
         var postgres = PostgresServer.StartLocalAsync(durable: true);
-        var rabbit = RabbitMqServer.StartOwnedAsync();
+        // Queue figures refreshed every 250 ms (not 5 s): a kill drill waits for deliveries in flight.
+        var rabbit = RabbitMqServer.StartOwnedAsync(statisticsInterval: TimeSpan.FromMilliseconds(250));
         return new DrillServers(await postgres, await rabbit);
     }
 

@@ -60,11 +60,15 @@ public sealed class RabbitMqServer : IAsyncDisposable
     }
 
     /// <summary>A node of this test process's own (container if Docker answers, else local binaries).</summary>
-    public static async Task<RabbitMqServer> StartOwnedAsync()
+    /// <param name="statisticsInterval">How often the management API's queue figures are refreshed (RabbitMQ's default when null: 5 s).</param>
+    public static async Task<RabbitMqServer> StartOwnedAsync(TimeSpan? statisticsInterval = null)
     {
         if (TestEnvironment.ContainerRuntimeAnswers)
         {
-            var container = new RabbitMqBuilder("rabbitmq:3.13-management").Build();
+            var builder = new RabbitMqBuilder("rabbitmq:3.13-management");
+            if (statisticsInterval is { } interval)
+                builder = builder.WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", $"-rabbit collect_statistics_interval {Milliseconds(interval)}");
+            var container = builder.Build();
             await container.StartAsync();
             var amqp = new Uri(container.GetConnectionString());
             var management = new UriBuilder("http", container.Hostname, container.GetMappedPublicPort(15672)) { UserName = "rabbitmq", Password = "rabbitmq" }.Uri;
@@ -72,10 +76,10 @@ public sealed class RabbitMqServer : IAsyncDisposable
             await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
             return server;
         }
-        return await StartLocalAsync();
+        return await StartLocalAsync(statisticsInterval);
     }
 
-    public static async Task<RabbitMqServer> StartLocalAsync()
+    public static async Task<RabbitMqServer> StartLocalAsync(TimeSpan? statisticsInterval = null)
     {
         var directory = TestEnvironment.NewTempDirectory("rmq");
         var (amqpPort, managementPort, distPort) = (TestEnvironment.FreePort(), TestEnvironment.FreePort(), TestEnvironment.FreePort());
@@ -84,7 +88,9 @@ public sealed class RabbitMqServer : IAsyncDisposable
         await File.WriteAllTextAsync(passwordFile, password);
         var node = $"eucn-test-{amqpPort}@localhost";
         var data = Path.Combine(directory, "data");
-        var process = new LocalServerProcess(TestEnvironment.Script("rabbitmq.sh"), Path.Combine(directory, "server.log"),
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (statisticsInterval is { } interval) environment["RABBITMQ_STATS_INTERVAL_MS"] = Milliseconds(interval);
+        var process = new LocalServerProcess(TestEnvironment.Script("rabbitmq.sh"), Path.Combine(directory, "server.log"), environment,
             data, Text(amqpPort), Text(managementPort), node, "test", passwordFile, Text(distPort));
         var server = new RabbitMqServer(
             new Uri($"amqp://test:{password}@127.0.0.1:{amqpPort}/"),
@@ -213,6 +219,8 @@ public sealed class RabbitMqServer : IAsyncDisposable
     }
 
     private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    private static string Milliseconds(TimeSpan interval) => ((long)interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     public async ValueTask DisposeAsync()
     {
