@@ -124,7 +124,7 @@ public static class Drills
     private static async Task KillServiceAsync(DrillContext c, string service)
     {
         await c.LoadUnderWayAsync();
-        var midConsume = await WaitUntilConsumingAsync(c, service, TimeSpan.FromSeconds(15));
+        var midConsume = await WaitUntilConsumingAsync(c, service, TimeSpan.FromSeconds(30));
         var victim = c.Platform.ReplicasOf(service).First();
         await victim.KillAsync();
         c.Note($"{service} SIGKILLed after {c.Load.Outcomes.Count} commands ({(midConsume ? "with deliveries unacknowledged" : "no delivery seen in flight")})");
@@ -134,7 +134,7 @@ public static class Drills
         c.Note($"{service} restarted and healthy");
     }
 
-    /// <summary>True once a queue of the service shows unacknowledged deliveries (management statistics, a few seconds late).</summary>
+    /// <summary>True once a queue of the service shows unacknowledged deliveries (management statistics: every 250 ms on the drills' own node, 5 s on a shared one).</summary>
     private static async Task<bool> WaitUntilConsumingAsync(DrillContext c, string service, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
@@ -244,6 +244,8 @@ public static class Drills
     {
         var i = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(i, $"  commands: {f.CommandsSent} sent, {f.CommandsAccepted} accepted, {f.CommandsRejected} rejected, {f.CommandsUnanswered} unanswered, {f.CommandsLost} lost"));
+        if (f.RefusalSummary() is { } refusals) Console.WriteLine($"  {refusals}");
+        if (f.IdleSummary() is { } idle) Console.WriteLine($"  {idle}");
         Console.WriteLine(string.Create(i, $"  events: {f.Events} stored; published {f.Published} (tap deliveries {f.TapDeliveries}); relays caught up: {f.RelaysCaughtUp}"));
         Console.WriteLine(string.Create(i, $"  effects: {f.Consumed} of {f.ExpectedEffects} over {f.Subscriptions} subscriptions; missing {f.EffectsMissing}, unexpected {f.UnexpectedEffects}, double {f.DoubleEffects}; duplicates suppressed {f.DuplicatesSuppressed}"));
         Console.WriteLine(string.Create(i, $"  error queues: {(f.ErrorQueues.Count == 0 ? "empty" : string.Join(", ", f.ErrorQueues.Select(q => $"{q.Key}={q.Value}")))}; poison {f.PoisonInErrorQueues}/{f.PoisonExpected}, unexpected {f.UnexpectedInErrorQueues}"));

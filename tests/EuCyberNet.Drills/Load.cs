@@ -13,7 +13,8 @@ namespace EuCyberNet.Drills;
 /// <param name="Status">The HTTP status, or 0 when no answer came (refused, reset, timed out).</param>
 /// <param name="StreamId">The resource's stream (from the path or the Location header).</param>
 /// <param name="Version">The stream version the answer's ETag names: the command's events end there.</param>
-public sealed record CommandOutcome(string Service, string Command, int Status, Guid? StreamId, long? Version)
+/// <param name="ProblemCode">The <c>code</c> of the problem a refusal (4xx) answered with, if it named one.</param>
+public sealed record CommandOutcome(string Service, string Command, int Status, Guid? StreamId, long? Version, string? ProblemCode = null)
 {
     public bool Accepted => Status is >= 200 and < 300;
 }
@@ -62,6 +63,8 @@ public sealed class Load : IDisposable
             _flows.Add(PartnerEventAsync);
         }
         if (services.Contains("training")) _flows.Add(CourseAndSessionAsync);
+        if (services.Contains("experts") && services.Contains("projects")) _flows.Add(DeploymentAsync);
+        if (services.Contains("experts") && services.Contains("training")) _flows.Add(TrainingCompletionAsync);
     }
 
     /// <summary>Runs the load until its operation count or its time limit is reached.</summary>
@@ -94,8 +97,32 @@ public sealed class Load : IDisposable
 
     // ---- flows -------------------------------------------------------------------------------
 
-    /// <summary>Apply, acknowledge, profile, consent, accept: every second expert joins the pool (ExpertJoinedPool → every subscriber).</summary>
+    /// <summary>
+    /// Apply, acknowledge, profile, consent, accept: every second expert joins the pool (ExpertJoinedPool
+    /// → every subscriber). Of those, one in four is then suspended and reinstated, and one in four
+    /// withdraws (ExpertSuspended, ExpertReinstated, ExpertLeftPool → Projects, Training, Coordination).
+    /// </summary>
     private async Task ExpertApplicationAsync(int n)
+    {
+        var round = n / _flows.Count; // this flow's own count (n, the operation, is a multiple of the flow count)
+        if (await ExpertAsync(n, joinPool: round % 2 == 0) is not { } id) return;
+        switch (round / 2 % 4)
+        {
+            case 1:
+                if ((await SendAsync("experts", "suspend", HttpMethod.Post, $"experts/{id}/suspend", "coordinator", null,
+                        new { reason = "Drill: conflict of interest declared" }, streamId: id)).Accepted)
+                    await SendAsync("experts", "reinstate", HttpMethod.Post, $"experts/{id}/reinstate", "coordinator", null,
+                        new { reason = "Drill: conflict resolved" }, streamId: id);
+                break;
+            case 3:
+                await SendAsync("experts", "withdraw", HttpMethod.Post, $"experts/{id}/withdraw", "expert", null,
+                    new { reason = "Drill: new job outside the network" }, streamId: id, actor: new ExpertIdentity(id));
+                break;
+        }
+    }
+
+    /// <summary>An expert applies and, when <paramref name="joinPool"/>, is taken all the way into the pool; the expert's id once accepted.</summary>
+    private async Task<Guid?> ExpertAsync(int n, bool joinPool)
     {
         var applied = await SendAsync("experts", "apply", HttpMethod.Post, "experts/applications", "coordinator", null, new
         {
@@ -105,8 +132,8 @@ public sealed class Load : IDisposable
             organisation = "National CSIRT",
             motivation = "Incident response in partner countries",
         }, created: "experts");
-        if (applied is not { Accepted: true, StreamId: { } id } || n % 2 == 1) return;
-        if (!(await SendAsync("experts", "acknowledge", HttpMethod.Post, $"experts/{id}/acknowledge", "coordinator", null, null, streamId: id)).Accepted) return;
+        if (applied is not { Accepted: true, StreamId: { } id } || !joinPool) return null;
+        if (!(await SendAsync("experts", "acknowledge", HttpMethod.Post, $"experts/{id}/acknowledge", "coordinator", null, null, streamId: id)).Accepted) return null;
         var expert = new ExpertIdentity(id);
         if (!(await SendAsync("experts", "submit-profile", HttpMethod.Put, $"experts/{id}/profile", "expert", null, new
             {
@@ -116,11 +143,79 @@ public sealed class Load : IDisposable
                 yearsOfExperience = 8,
                 organisation = "National CSIRT",
                 bio = "Incident handler",
-            }, streamId: id, actor: expert)).Accepted) return;
+            }, streamId: id, actor: expert)).Accepted) return null;
         if (!(await SendAsync("experts", "consent", HttpMethod.Put, $"experts/{id}/consents/data-processing", "expert", null,
-            new { given = true }, streamId: id, actor: expert)).Accepted) return;
-        await SendAsync("experts", "accept", HttpMethod.Post, $"experts/{id}/accept", "coordinator", null,
+            new { given = true }, streamId: id, actor: expert)).Accepted) return null;
+        var accepted = await SendAsync("experts", "accept", HttpMethod.Post, $"experts/{id}/accept", "coordinator", null,
             new { reason = "Drill: strong incident response record" }, streamId: id);
+        return accepted.Accepted ? id : null;
+    }
+
+    /// <summary>
+    /// A request for expertise through to an evaluated deployment: a new expert joins the pool and
+    /// applies once Projects has heard of it (ExpertJoinedPool), is shortlisted and selected, and the
+    /// deployment is confirmed, started, completed by the expert and evaluated. Every deployment
+    /// event reaches Experts (the expert's record) and Coordination; the steps follow each other
+    /// closely, so Experts' consumers race on one expert's stream. Every fourth request has its
+    /// application deadline extended; every fourth deployment is extended while under way, and
+    /// every fourth is cancelled once confirmed.
+    /// </summary>
+    private async Task DeploymentAsync(int n)
+    {
+        var variant = n / _flows.Count % 4;
+        if (await ExpertAsync(n, joinPool: true) is not { } expertId) return;
+        var start = Today.AddDays(30 + n % 30);
+        var drafted = await SendAsync("projects", "draft-request", HttpMethod.Post, "expertise-requests", "project-officer", null, new
+        {
+            requester = "EU Delegation",
+            activityType = "advisory-mission",
+            title = $"Drill CSIRT assessment {n}",
+            tasks = "Assess the national CSIRT and mentor its team.",
+            roles = new[] { "cyber-incident-responder" },
+            skills = new[] { "Incident response" },
+            languages = new[] { "en" },
+            themes = new[] { "incident-management-and-cip" },
+            country = Pick(n, "MD", "UA", "KE", "GE"),
+            remote = false,
+            startDate = Iso(start),
+            endDate = Iso(start.AddDays(4)),
+            applicationDeadline = Iso(Today.AddDays(14)),
+            paid = true,
+            expertsNeeded = 1,
+        }, created: "expertise-requests");
+        if (drafted is not { Accepted: true, StreamId: { } requestId }) return;
+        var request = $"expertise-requests/{requestId}";
+        if (!(await SendAsync("projects", "submit-request", HttpMethod.Post, $"{request}/submit", "project-officer", null, null, streamId: requestId)).Accepted) return;
+        if (!(await SendAsync("projects", "approve-request", HttpMethod.Post, $"{request}/approve", "coordinator", null,
+            new { reason = "Drill: in line with the annual priorities" }, streamId: requestId)).Accepted) return;
+        if (variant == 2 && !(await SendAsync("projects", "extend-request", HttpMethod.Post, $"{request}/extend", "project-officer", null,
+            new { applicationDeadline = Iso(Today.AddDays(21)), reason = "Drill: too few applications yet" }, streamId: requestId)).Accepted) return;
+        var expert = new ExpertIdentity(expertId);
+        if (!(await UntilHeardAsync(() => ExchangeAsync("projects", "apply-to-request", HttpMethod.Post, $"{request}/applications", "expert", null,
+            new { expertId, nominated = false }, streamId: requestId, actor: expert))).Accepted) return;
+        if (!(await SendAsync("projects", "shortlist", HttpMethod.Post, $"{request}/applications/{expertId}/shortlist", "project-officer", null, null,
+            streamId: requestId)).Accepted) return;
+        var selected = await ExchangeAsync("projects", "select", HttpMethod.Post, $"{request}/applications/{expertId}/select", "project-officer", null,
+            new { reason = "Drill: best match of the shortlist" }, streamId: requestId);
+        if (selected is not { Outcome.Accepted: true, Location: { } location } || !Guid.TryParse(location.OriginalString.Split('/')[^1], out var deploymentId)) return;
+        _created.Enqueue(new CreatedResource("projects", "deployments", deploymentId));
+
+        var deployment = $"deployments/{deploymentId}";
+        if (!(await SendAsync("projects", "confirm-deployment", HttpMethod.Post, $"{deployment}/confirm", "project-officer", null,
+            new { reason = "Drill: terms of reference agreed" }, streamId: deploymentId)).Accepted) return;
+        if (variant == 3)
+        {
+            await SendAsync("projects", "cancel-deployment", HttpMethod.Post, $"{deployment}/cancel", "project-officer", null,
+                new { reason = "Drill: mission postponed by the partner" }, streamId: deploymentId);
+            return;
+        }
+        if (!(await SendAsync("projects", "start-deployment", HttpMethod.Post, $"{deployment}/start", "project-officer", null, null, streamId: deploymentId)).Accepted) return;
+        if (variant == 1 && !(await SendAsync("projects", "extend-deployment", HttpMethod.Post, $"{deployment}/extend", "project-officer", null,
+            new { endDate = Iso(start.AddDays(9)), reason = "Drill: a follow-up workshop" }, streamId: deploymentId)).Accepted) return;
+        if (!(await SendAsync("projects", "complete-deployment", HttpMethod.Post, $"{deployment}/complete", "expert", null,
+            new { debrief = "Drill: tasks delivered as agreed." }, streamId: deploymentId, actor: expert)).Accepted) return;
+        await SendAsync("projects", "evaluate-deployment", HttpMethod.Post, $"{deployment}/evaluate", "project-officer", null,
+            new { rating = 1 + n % 5, feedback = "Drill: clear, practical advice." }, streamId: deploymentId);
     }
 
     /// <summary>An expert acting on their own record (the token carries expert_id).</summary>
@@ -150,6 +245,35 @@ public sealed class Load : IDisposable
 
     private async Task CourseAndSessionAsync(int n)
     {
+        if (await SessionAsync(n, Today.AddDays(40 + n % 20)) is { } sessionId)
+            await SendAsync("training", "open-session", HttpMethod.Post, $"training-sessions/{sessionId}/open", "training-manager", null, null,
+                streamId: sessionId);
+    }
+
+    /// <summary>
+    /// A new expert joins the pool and is enrolled, once Training has heard of it, in a session that
+    /// starts today; the session is delivered and the expert attends, completes (TrainingCompleted →
+    /// Experts and Coordination) and is certified. A run that crosses UTC midnight may be refused
+    /// a step by the calendar; the flow then stops there.
+    /// </summary>
+    private async Task TrainingCompletionAsync(int n)
+    {
+        if (await ExpertAsync(n, joinPool: true) is not { } expertId) return;
+        if (await SessionAsync(n, Today, enrolmentDeadline: Today) is not { } sessionId) return;
+        var session = $"training-sessions/{sessionId}";
+        if (!(await SendAsync("training", "open-session", HttpMethod.Post, $"{session}/open", "training-manager", null, null, streamId: sessionId)).Accepted) return;
+        var enrolled = await UntilHeardAsync(() => ExchangeAsync("training", "enrol", HttpMethod.Post, $"{session}/enrolments", "training-manager", null,
+            new { expertId = expertId.ToString() }, created: "enrolments"));
+        if (enrolled is not { Accepted: true, StreamId: { } enrolmentId }) return;
+        if (!(await SendAsync("training", "deliver-session", HttpMethod.Post, $"{session}/deliver", "training-manager", null, null, streamId: sessionId)).Accepted) return;
+        var enrolment = $"enrolments/{enrolmentId}";
+        foreach (var step in new[] { "attend", "complete", "certify" })
+            if (!(await SendAsync("training", $"{step}-enrolment", HttpMethod.Post, $"{enrolment}/{step}", "training-manager", null, null, streamId: enrolmentId)).Accepted) return;
+    }
+
+    /// <summary>A new course and a scheduled session of it starting on <paramref name="start"/>; the session's id.</summary>
+    private async Task<Guid?> SessionAsync(int n, DateOnly start, DateOnly? enrolmentDeadline = null)
+    {
         var course = await SendAsync("training", "add-course", HttpMethod.Post, "courses", "training-manager", null, new
         {
             title = $"Drill course {n}",
@@ -161,8 +285,7 @@ public sealed class Load : IDisposable
             durationDays = 3,
             prerequisites = Array.Empty<object>(),
         }, created: "courses");
-        if (course is not { Accepted: true, StreamId: { } courseId }) return;
-        var start = Today.AddDays(40 + n % 20);
+        if (course is not { Accepted: true, StreamId: { } courseId }) return null;
         var session = await SendAsync("training", "schedule-session", HttpMethod.Post, "training-sessions", "training-manager", null, new
         {
             courseId,
@@ -172,11 +295,9 @@ public sealed class Load : IDisposable
             city = "Nairobi",
             online = false,
             capacity = 20,
-            enrolmentDeadline = Iso(start.AddDays(-7)),
+            enrolmentDeadline = Iso(enrolmentDeadline ?? start.AddDays(-7)),
         }, created: "training-sessions");
-        if (session is not { Accepted: true, StreamId: { } sessionId }) return;
-        await SendAsync("training", "open-session", HttpMethod.Post, $"training-sessions/{sessionId}/open", "training-manager", null, null,
-            streamId: sessionId);
+        return session is { Accepted: true, StreamId: { } sessionId } ? sessionId : null;
     }
 
     private async Task PartnerEventAsync(int n)
@@ -201,7 +322,38 @@ public sealed class Load : IDisposable
 
     public string TokenFor(string role, string user) => Tokens.Create(_platform.SigningKey, user, role);
 
+    /// <summary>A command's outcome, with the Location it named.</summary>
+    private sealed record Exchange(CommandOutcome Outcome, Uri? Location);
+
+    /// <summary>Problem codes of a service that has not yet heard an expert joined the pool (Projects, Training).</summary>
+    private static readonly string[] NotYetHeard = ["expert-not-accepted", "expert-not-eligible"];
+
+    /// <summary>How long a flow waits for a service to hear of a new expert (longer than a broker outage of the drills).</summary>
+    private static readonly TimeSpan HearingLimit = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Sends a command again while the service answers that it has not yet heard of the expert (the
+    /// expert's acceptance is still on its way), as a front end would, for at most <see cref="HearingLimit"/>.
+    /// Each refusal is recorded as a rejected command.
+    /// </summary>
+    private static async Task<CommandOutcome> UntilHeardAsync(Func<Task<Exchange>> send)
+    {
+        var clock = Stopwatch.StartNew();
+        var pause = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            var sent = await send();
+            if (sent.Outcome.Status != 409 || !NotYetHeard.Contains(sent.Outcome.ProblemCode) || clock.Elapsed > HearingLimit) return sent.Outcome;
+            await Task.Delay(pause);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+        }
+    }
+
     private async Task<CommandOutcome> SendAsync(string service, string command, HttpMethod method, string path, string role, long? ifMatch,
+        object? body, string? created = null, Guid? streamId = null, ExpertIdentity? actor = null) =>
+        (await ExchangeAsync(service, command, method, path, role, ifMatch, body, created, streamId, actor)).Outcome;
+
+    private async Task<Exchange> ExchangeAsync(string service, string command, HttpMethod method, string path, string role, long? ifMatch,
         object? body, string? created = null, Guid? streamId = null, ExpertIdentity? actor = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(BaseOf(service), path))
@@ -213,14 +365,17 @@ public sealed class Load : IDisposable
             : TokenFor(role, $"drill-{role}"));
         if (ifMatch is { } expected) request.Headers.TryAddWithoutValidation("If-Match", $"\"{expected.ToString(CultureInfo.InvariantCulture)}\"");
         CommandOutcome outcome;
+        Uri? location = null;
         try
         {
             using var response = await _http.SendAsync(request);
+            location = response.Headers.Location;
             var id = streamId;
-            if (id is null && response.Headers.Location is { } location
+            if (id is null && location is not null
                 && Guid.TryParse(location.OriginalString.TrimEnd('/').Split('/')[^1], out var fromLocation)) id = fromLocation;
             long? version = response.Headers.ETag is { } etag && long.TryParse(etag.Tag.Trim('"'), CultureInfo.InvariantCulture, out var v) ? v : null;
-            outcome = new CommandOutcome(service, command, (int)response.StatusCode, id, version);
+            var problemCode = (int)response.StatusCode is >= 400 and < 500 ? ProblemCodeOf(await response.Content.ReadAsStringAsync()) : null;
+            outcome = new CommandOutcome(service, command, (int)response.StatusCode, id, version, problemCode);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
         {
@@ -228,7 +383,20 @@ public sealed class Load : IDisposable
         }
         _outcomes.Enqueue(outcome);
         if (outcome is { Accepted: true, StreamId: { } createdId } && created is not null) _created.Enqueue(new CreatedResource(service, created, createdId));
-        return outcome;
+        return new Exchange(outcome, location);
+    }
+
+    private static string? ProblemCodeOf(string problem)
+    {
+        try
+        {
+            using var details = System.Text.Json.JsonDocument.Parse(problem);
+            return details.RootElement.TryGetProperty("code", out var code) ? code.GetString() : null;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     public void Record(CommandOutcome outcome) => _outcomes.Enqueue(outcome);

@@ -24,6 +24,14 @@ public sealed class DrillFigures
 
     public int CommandsLost { get; set; }
 
+    /// <summary>Refused commands (4xx) by command, status and problem code: the load's retries and any refusal nobody expected.</summary>
+    public SortedDictionary<string, int> Refusals { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The refusals as one line, "apply-to-request 409 expert-not-accepted ×12, …", or null when there were none.</summary>
+    public string? RefusalSummary() => Refusals.Count == 0
+        ? null
+        : "refused: " + string.Join(", ", Refusals.OrderByDescending(r => r.Value).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key} ×{r.Value}")));
+
     public long Events { get; set; }
 
     public int Published { get; set; }
@@ -31,6 +39,14 @@ public sealed class DrillFigures
     public long TapDeliveries { get; set; }
 
     public int Subscriptions { get; set; }
+
+    /// <summary>Subscriptions ("service ← MessageType") the load published nothing to: what this drill did not exercise.</summary>
+    public SortedSet<string> IdleSubscriptions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The idle subscriptions as one line (named, or only counted when <paramref name="named"/> is false), or null when every subscription had traffic.</summary>
+    public string? IdleSummary(bool named = true) => IdleSubscriptions.Count == 0
+        ? null
+        : $"no traffic for {IdleSubscriptions.Count} of {Subscriptions} subscriptions" + (named ? $": {string.Join(", ", IdleSubscriptions)}" : "");
 
     public long ExpectedEffects { get; set; }
 
@@ -191,6 +207,9 @@ public sealed class Reconciler(DrillPlatform platform, Load load, PublishedTap t
         f.CommandsAccepted = outcomes.Count(o => o.Accepted);
         f.CommandsRejected = outcomes.Count(o => o.Status is >= 400 and < 500);
         f.CommandsUnanswered = outcomes.Count(o => o.Status == 0 || o.Status >= 500);
+        f.Refusals.Clear();
+        foreach (var refused in outcomes.Where(o => o.Status is >= 400 and < 500).GroupBy(o => $"{o.Command} {o.Status} {o.ProblemCode ?? "(no code)"}"))
+            f.Refusals[refused.Key] = refused.Count();
 
         // 1. Every accepted command's events are in its service's store.
         var lost = 0;
@@ -219,6 +238,8 @@ public sealed class Reconciler(DrillPlatform platform, Load load, PublishedTap t
         // 3. Every subscriber applied each of them once.
         var subscriptions = await SubscriptionsAsync();
         f.Subscriptions = subscriptions.Count;
+        f.IdleSubscriptions.Clear();
+        foreach (var (service, type) in subscriptions.Where(s => !byType.ContainsKey(s.Type))) f.IdleSubscriptions.Add($"{service} ← {type}");
         long expected = 0, consumed = 0, missing = 0, unexpected = 0, doubles = 0, duplicates = 0;
         foreach (var service in platform.Services)
         {
@@ -344,11 +365,14 @@ public sealed class Reconciler(DrillPlatform platform, Load load, PublishedTap t
 
     /// <summary>
     /// Every resource the load created, read from its read model (the inline snapshot) and folded
-    /// afresh from its events (<c>?asOf=</c> far ahead): the two must be equal.
+    /// afresh from its events (<c>?asOf=</c> a minute from now): the two must be equal.
     /// </summary>
     private async Task CheckReadModelsAsync(DrillFigures f)
     {
         var resources = load.Created.ToList();
+        // Fold every event there is, as of a minute from now: not a far-off instant, because some
+        // fields are read at the asOf instant (an application unacknowledged by 2999 is overdue).
+        var foldAt = DateTime.UtcNow.AddMinutes(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var mismatches = 0;
         var checkedCount = 0;
         foreach (var group in resources.GroupBy(r => r.Service))
@@ -359,7 +383,7 @@ public sealed class Reconciler(DrillPlatform platform, Load load, PublishedTap t
                 try
                 {
                     var stored = await http.GetStringAsync($"{resource.Path}/{resource.Id}");
-                    var folded = await http.GetStringAsync($"{resource.Path}/{resource.Id}?asOf=2999-01-01T00:00:00Z");
+                    var folded = await http.GetStringAsync($"{resource.Path}/{resource.Id}?asOf={foldAt}");
                     checkedCount++;
                     if (!JsonEquals(stored, folded))
                     {

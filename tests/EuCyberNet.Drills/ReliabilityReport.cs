@@ -51,7 +51,8 @@ public static class ReliabilityReport
         foreach (var f in results)
         {
             notes.RemoveAll(n => n.Drill == f.Drill);
-            if (f.Notes.Count > 0) notes.Add((f.Drill, $"- **{f.Drill}**: {string.Join("; ", f.Notes)}"));
+            List<string> observed = [.. f.Notes, .. new[] { f.RefusalSummary(), f.IdleSummary(named: false) }.OfType<string>()];
+            if (observed.Count > 0) notes.Add((f.Drill, $"- **{f.Drill}**: {string.Join("; ", observed)}"));
         }
         foreach (var f in results)
         {
@@ -71,6 +72,9 @@ public static class ReliabilityReport
             foreach (var drill in rows.Select(r => r.Drill))
                 foreach (var (_, line) in notes.Where(n => n.Drill == drill)) block.Append(line).Append('\n');
         }
+        var idle = results.Select(f => f.IdleSubscriptions).Aggregate((IEnumerable<string>?)null, (all, next) => all is null ? next : all.Intersect(next))?.ToList();
+        if (idle is { Count: > 0 })
+            block.Append(CultureInfo.InvariantCulture, $"\nSubscriptions no drill of the last run sent anything to (the load has no command that feeds them): {string.Join(", ", idle)}.\n");
         block.Append(End);
         File.WriteAllText(path, text[..start] + block + text[(end + End.Length)..]);
     }
