@@ -32,6 +32,8 @@ public static class EventStoreExtensions
             builder.Configuration.GetValue("EventStore:MaxAutoPrepare", DefaultMaxAutoPrepare));
 
         builder.Services.AddHttpContextAccessor();
+        // Marten's failure log: lost races (409s, retried deliveries) at Debug, no parameter values (MartenFailureLog).
+        builder.Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<IDocumentStore>, MartenFailureLog>();
         builder.Services.AddHealthChecks().AddCheck(
             "postgres", new PostgresHealthCheck(connectionString), HealthStatus.Unhealthy, ["ready"]);
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Telemetry.EventStoreLag>(sp, connectionString));
