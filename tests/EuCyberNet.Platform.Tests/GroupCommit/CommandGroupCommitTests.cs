@@ -1,11 +1,8 @@
 using EuCyberNet.ServiceDefaults.EventSourcing;
 using EuCyberNet.Testing;
-using JasperFx.Events;
 using Marten;
 using JasperFx.Events.Projections;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace EuCyberNet.Platform.Tests.GroupCommit;
@@ -36,34 +33,19 @@ public sealed record Tally(Guid Id, long Version, string Name, int Total) : IAgg
 /// </summary>
 public sealed class CommandGroupCommitTests : IAsyncLifetime
 {
-    private IHost _host = null!;
-    private string _database = null!;
+    private EventStoreHost _host = null!;
 
-    private IDocumentStore Store => _host.Services.GetRequiredService<IDocumentStore>();
+    private IDocumentStore Store => _host.Store;
 
     private CommandGroupCommit Writer => _host.Services.GetRequiredService<CommandGroupCommit>();
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _host = await EventStoreHost.StartAsync("tallydb", options =>
     {
-        var platform = await TestPlatform.CreateAsync();
-        var settings = await platform.SettingsForAsync("tallydb");
-        _database = settings["ConnectionStrings:tallydb"]!;
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddEventStore("tallydb", options =>
-        {
-            options.Projections.Snapshot<Tally>(SnapshotLifecycle.Inline);
-            options.Events.AddEventType<Unwritable>();
-        });
-        _host = builder.Build();
-        await _host.StartAsync();
-    }
+        options.Projections.Snapshot<Tally>(SnapshotLifecycle.Inline);
+        options.Events.AddEventType<Unwritable>();
+    });
 
-    public async Task DisposeAsync()
-    {
-        await _host.StopAsync();
-        _host.Dispose();
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task Commands_queued_together_commit_in_one_transaction_each_with_its_own_audit_metadata()
@@ -212,7 +194,7 @@ public sealed class CommandGroupCommitTests : IAsyncLifetime
     private async Task<List<Task<CommitOutcome>>> WithWriterHeldTasksAsync(Func<List<Task<CommitOutcome>>> queue)
     {
         var blocker = (await OpenTalliesAsync(1))[0];
-        await using var connection = new NpgsqlConnection(_database);
+        await using var connection = new NpgsqlConnection(_host.ConnectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var lockEvents = new NpgsqlCommand("lock table public.mt_events in share row exclusive mode", connection, transaction))
@@ -232,7 +214,7 @@ public sealed class CommandGroupCommitTests : IAsyncLifetime
 
     private async Task<long> ScalarAsync(string sql, Guid[]? ids = null)
     {
-        await using var connection = new NpgsqlConnection(_database);
+        await using var connection = new NpgsqlConnection(_host.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         if (ids is not null) command.Parameters.AddWithValue("ids", ids);

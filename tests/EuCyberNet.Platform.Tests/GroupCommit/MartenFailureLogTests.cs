@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using EuCyberNet.ServiceDefaults.EventSourcing;
-using EuCyberNet.Testing;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Exceptions;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -21,27 +17,15 @@ public sealed class MartenFailureLogTests : IAsyncLifetime
 {
     private const string Category = "Marten.IDocumentStore";
     private readonly CapturedLogs _logs = new();
-    private IHost _host = null!;
+    private EventStoreHost _host = null!;
 
-    private IDocumentStore Store => _host.Services.GetRequiredService<IDocumentStore>();
+    private IDocumentStore Store => _host.Store;
 
-    public async Task InitializeAsync()
-    {
-        var platform = await TestPlatform.CreateAsync();
-        var settings = await platform.SettingsForAsync("failurelogdb");
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.ClearProviders().AddFilter(Category, LogLevel.Debug).AddProvider(new CapturingLoggerProvider(_logs));
-        builder.AddEventStore("failurelogdb", options => options.Projections.Snapshot<Tally>(SnapshotLifecycle.Inline));
-        _host = builder.Build();
-        await _host.StartAsync();
-    }
+    public async Task InitializeAsync() => _host = await EventStoreHost.StartAsync("failurelogdb",
+        options => options.Projections.Snapshot<Tally>(SnapshotLifecycle.Inline),
+        host => host.Logging.ClearProviders().AddFilter(Category, LogLevel.Debug).AddProvider(new CapturingLoggerProvider(_logs)));
 
-    public async Task DisposeAsync()
-    {
-        await _host.StopAsync();
-        _host.Dispose();
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task An_append_that_lost_a_race_is_logged_at_debug_without_parameter_values()

@@ -1,16 +1,9 @@
 using System.Collections.Concurrent;
-using EuCyberNet.Testing;
-using EuCyberNet.ServiceDefaults.EventSourcing;
-using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Services;
 using Marten.Subscriptions;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Npgsql;
 
 namespace EuCyberNet.Platform.Tests.GroupCommit;
 
@@ -24,28 +17,15 @@ namespace EuCyberNet.Platform.Tests.GroupCommit;
 public sealed class SequenceGapTests : IAsyncLifetime
 {
     private readonly Recorder _seen = new();
-    private IHost _host = null!;
+    private EventStoreHost _host = null!;
 
-    private IDocumentStore Store => _host.Services.GetRequiredService<IDocumentStore>();
+    private IDocumentStore Store => _host.Store;
 
-    private StoreOptions Options => _host.Services.GetRequiredService<StoreOptions>();
+    private StoreOptions Options => _host.Options;
 
-    public async Task InitializeAsync()
-    {
-        var platform = await TestPlatform.CreateAsync();
-        var settings = await platform.SettingsForAsync("gapsdb");
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddEventStore("gapsdb", options => options.Projections.Subscribe(_seen));
-        _host = builder.Build();
-        await _host.StartAsync();
-    }
+    public async Task InitializeAsync() => _host = await EventStoreHost.StartAsync("gapsdb", options => options.Projections.Subscribe(_seen));
 
-    public async Task DisposeAsync()
-    {
-        await _host.StopAsync();
-        _host.Dispose();
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public void The_store_waits_only_briefly_before_probing_a_gap()
