@@ -113,6 +113,7 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
             group.Clear();
             while (group.Count < MaxGroup && _waiting.Reader.TryRead(out var next))
                 if (next.TryTake()) group.Add(next);
+            if (group.Count > 1) await SettleForeseenRefusalsAsync(group);
             if (group.Count == 0) continue;
 
             try
@@ -143,6 +144,70 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
                 Settle(group[0], e);
             }
         }
+    }
+
+    /// <summary>
+    /// Settles, before the group's transaction, the commands that committing one by one would refuse:
+    /// an append to a stream no longer at the version it was decided on (a concurrent writer, or an
+    /// earlier command of this very group on the same stream) and a create of a stream that exists.
+    /// One such command used to fail the whole transaction, which burned the sequence numbers of every
+    /// other command's events — a gap that holds the async daemon, relay included, until it is proven
+    /// dead — and the group was then redone command by command. PostgreSQL still checks every version
+    /// inside the transaction (a writer that slips in between is caught there, as before); this only
+    /// keeps a refusal that can be foreseen out of it. Each command gets the outcome it would get alone,
+    /// in queue order.
+    /// </summary>
+    private async Task SettleForeseenRefusalsAsync(List<Pending> group)
+    {
+        Dictionary<Guid, long> versions;
+        try
+        {
+            versions = await StreamVersionsAsync([.. group.Select(p => p.StreamId).Distinct()]);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            // The group's transaction will meet the same trouble, and settle it as it always did.
+            await DropConnectionAsync();
+            return;
+        }
+        var refused = 0;
+        group.RemoveAll(pending =>
+        {
+            var exists = versions.TryGetValue(pending.StreamId, out var current);
+            CommitOutcome? outcome = pending.ExpectedVersion switch
+            {
+                null when exists => CommitOutcome.AlreadyExists,
+                { } expected when !exists || current != expected => CommitOutcome.Conflict,
+                _ => null,
+            };
+            if (outcome is { } settled)
+            {
+                pending.Done.TrySetResult(settled);
+                refused++;
+                return true;
+            }
+            versions[pending.StreamId] = (pending.ExpectedVersion ?? 0) + pending.Events.Count;
+            return false;
+        });
+        if (refused > 0) LogRefusedBeforeCommit(_logger, refused, group.Count + refused);
+    }
+
+    private async Task<Dictionary<Guid, long>> StreamVersionsAsync(Guid[] streams)
+    {
+        var connection = await ConnectionAsync();
+        await using var query = new NpgsqlCommand(
+            $"select id, version from {_store.Options.Events.DatabaseSchemaName}.mt_streams where id = any(@streams)", connection);
+        query.Parameters.AddWithValue("streams", streams);
+        var versions = new Dictionary<Guid, long>(streams.Length);
+        await using var reader = await query.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) versions[reader.GetGuid(0)] = reader.GetInt64(1);
+        return versions;
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        if (_connection is not null) await _connection.DisposeAsync();
+        _connection = null;
     }
 
     private async Task CommitGroupAsync(List<Pending> group)
@@ -257,6 +322,9 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
 
         public bool TryWithdraw() => Interlocked.CompareExchange(ref _state, Withdrawn, Waiting) == Waiting;
     }
+
+    [LoggerMessage(LogLevel.Debug, "{Refused} of {Count} grouped commands refused before their transaction (stream moved on, or exists)")]
+    private static partial void LogRefusedBeforeCommit(ILogger logger, int refused, int count);
 
     [LoggerMessage(LogLevel.Information, "A group of {Count} commands failed to commit ({Error}); committing them one by one")]
     private static partial void LogGroupFailed(ILogger logger, string error, int count);

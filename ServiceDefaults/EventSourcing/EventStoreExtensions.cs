@@ -57,10 +57,10 @@ public static class EventStoreExtensions
                 // of every propagation run took 1,027 ms, and a lone command on a quiet system can too.
                 options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(250);
                 options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
-                // A gap in the event sequence (a rolled-back append burned its numbers: a group commit
-                // redone command by command, a consumer that lost a race) holds every async shard — the
-                // relay too — until it is StaleSequenceThreshold old (3 s by default); only then does
-                // Marten probe whether a live transaction could still fill it, and skip it if none can.
+                // A gap in the event sequence (a rolled-back append burned its numbers and Marten could
+                // not back-fill them with tombstones) holds every async shard — the relay too — until it
+                // is StaleSequenceThreshold old (3 s by default); only then does Marten probe whether a
+                // live transaction could still fill it, and skip it if none can.
                 // The probe, not the wait, is what keeps a slow commit from being skipped, so the wait
                 // is short: with 3 s, loading the demo stalled Projects' relay nine times for 3 s each.
                 options.Projections.StaleSequenceThreshold = TimeSpan.FromMilliseconds(300);
