@@ -164,9 +164,10 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
         {
             versions = await StreamVersionsAsync([.. group.Select(p => p.StreamId).Distinct()]);
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+        catch (Exception)
         {
-            // The group's transaction will meet the same trouble, and settle it as it always did.
+            // Whatever it was (a broken connection, a restarting server), the group's transaction will
+            // meet it too and settle it as it always did; the writer loop must not end here.
             await DropConnectionAsync();
             return;
         }
