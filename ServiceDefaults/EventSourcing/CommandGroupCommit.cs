@@ -60,6 +60,11 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
     private readonly Task _writer;
     private NpgsqlConnection? _connection;
 
+    /// <summary>Groups checked before their transaction after one failed: contention tends to last.</summary>
+    private const int PrecheckAfterFailure = 64;
+
+    private int _precheckGroups;
+
     public CommandGroupCommit(IDocumentStore store, ILogger<CommandGroupCommit> logger)
     {
         _store = store;
@@ -113,7 +118,11 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
             group.Clear();
             while (group.Count < MaxGroup && _waiting.Reader.TryRead(out var next))
                 if (next.TryTake()) group.Add(next);
-            if (group.Count > 1) await SettleForeseenRefusalsAsync(group);
+            if (group.Count > 1 && (_precheckGroups > 0 || HasRepeatedStream(group)))
+            {
+                _precheckGroups = Math.Max(0, _precheckGroups - 1);
+                await SettleForeseenRefusalsAsync(group);
+            }
             if (group.Count == 0) continue;
 
             try
@@ -125,6 +134,7 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
             catch (Exception e) when (group.Count > 1)
             {
                 LogGroupFailed(_logger, e.GetType().Name, group.Count);
+                _precheckGroups = PrecheckAfterFailure;
                 foreach (var one in group)
                 {
                     try
@@ -146,6 +156,15 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
         }
     }
 
+    /// <summary>Two commands of the group on one stream: at most one of them can commit.</summary>
+    private static bool HasRepeatedStream(List<Pending> group)
+    {
+        var streams = new HashSet<Guid>();
+        foreach (var pending in group)
+            if (!streams.Add(pending.StreamId)) return true;
+        return false;
+    }
+
     /// <summary>
     /// Settles, before the group's transaction, the commands that committing one by one would refuse:
     /// an append to a stream no longer at the version it was decided on (a concurrent writer, or an
@@ -155,7 +174,8 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
     /// dead — and the group was then redone command by command. PostgreSQL still checks every version
     /// inside the transaction (a writer that slips in between is caught there, as before); this only
     /// keeps a refusal that can be foreseen out of it. Each command gets the outcome it would get alone,
-    /// in queue order.
+    /// in queue order. It costs a round trip, so it runs only when a refusal is likely: the group holds
+    /// two commands on one stream, or a group failed lately (<see cref="PrecheckAfterFailure"/> groups).
     /// </summary>
     private async Task SettleForeseenRefusalsAsync(List<Pending> group)
     {
