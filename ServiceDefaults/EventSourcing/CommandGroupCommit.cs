@@ -170,8 +170,9 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
     /// an append to a stream no longer at the version it was decided on (a concurrent writer, or an
     /// earlier command of this very group on the same stream) and a create of a stream that exists.
     /// One such command used to fail the whole transaction, which burned the sequence numbers of every
-    /// other command's events — a gap that holds the async daemon, relay included, until it is proven
-    /// dead — and the group was then redone command by command. PostgreSQL still checks every version
+    /// other command's events (Marten back-fills them with tombstone events; where it cannot, the gap
+    /// holds the async daemon, relay included, until it is proven dead) and the group was then redone
+    /// command by command. PostgreSQL still checks every version
     /// inside the transaction (a writer that slips in between is caught there, as before); this only
     /// keeps a refusal that can be foreseen out of it. Each command gets the outcome it would get alone,
     /// in queue order. It costs a round trip, so it runs only when a refusal is likely: the group holds
@@ -241,8 +242,7 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
         catch
         {
             // Whatever failed (a conflict or a broken connection), the next group starts on a fresh connection.
-            await connection.DisposeAsync();
-            _connection = null;
+            await DropConnectionAsync();
             throw;
         }
     }
