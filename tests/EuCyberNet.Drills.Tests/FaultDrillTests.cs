@@ -5,8 +5,8 @@ namespace EuCyberNet.Drills.Tests;
 /// <summary>
 /// The fault drills that fit CI time, run as tests: every service as a real process on the servers
 /// the run provides, a short bounded load, the fault, then the same reconciliation as
-/// `./eucybernet drill` (every accepted command's events stored, every published integration event
-/// applied once by every subscriber, error queues holding exactly the poison, read models equal to
+/// `./eucybernet drill` (every accepted command's events stored, every integration event the stored
+/// events owe published, every published integration event applied once by every subscriber, error queues holding exactly the poison, read models equal to
 /// a rebuild). Broker and database restarts need servers of their own and minutes each; they run
 /// in `./eucybernet drill` (docs/reliability.md).
 /// </summary>
@@ -63,6 +63,9 @@ public sealed class FaultDrillTests
         var drill = Drills.All(services).Single(d => d.Name == name);
         var figures = await Drills.RunAsync(servers, Settings, drill);
         Assert.True(figures.Problems().ToList() is { Count: 0 }, Describe(figures));
+        // The relays' account (every stored event mapped afresh) names exactly what the tap saw published.
+        Assert.True(figures.RelayOwed > 0, Describe(figures));
+        Assert.Equal(figures.RelayOwed, figures.Published);
         return figures;
     }
 

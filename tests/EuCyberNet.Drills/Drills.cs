@@ -246,7 +246,7 @@ public static class Drills
         Console.WriteLine(string.Create(i, $"  commands: {f.CommandsSent} sent, {f.CommandsAccepted} accepted, {f.CommandsRejected} rejected, {f.CommandsUnanswered} unanswered, {f.CommandsLost} lost"));
         if (f.RefusalSummary() is { } refusals) Console.WriteLine($"  {refusals}");
         if (f.IdleSummary() is { } idle) Console.WriteLine($"  {idle}");
-        Console.WriteLine(string.Create(i, $"  events: {f.Events} stored; published {f.Published} (tap deliveries {f.TapDeliveries}); relays caught up: {f.RelaysCaughtUp}"));
+        Console.WriteLine(string.Create(i, $"  events: {f.Events} stored; integration events owed {f.RelayOwed}, published {f.Published} (tap deliveries {f.TapDeliveries}), never published {f.RelayMissing}, unaccounted for {f.RelayUnowned}; relays caught up: {f.RelaysCaughtUp}"));
         Console.WriteLine(string.Create(i, $"  effects: {f.Consumed} of {f.ExpectedEffects} over {f.Subscriptions} subscriptions; missing {f.EffectsMissing}, unexpected {f.UnexpectedEffects}, double {f.DoubleEffects}; duplicates suppressed {f.DuplicatesSuppressed}"));
         Console.WriteLine(string.Create(i, $"  error queues: {(f.ErrorQueues.Count == 0 ? "empty" : string.Join(", ", f.ErrorQueues.Select(q => $"{q.Key}={q.Value}")))}; poison {f.PoisonInErrorQueues}/{f.PoisonExpected}, unexpected {f.UnexpectedInErrorQueues}"));
         if (f.PartnerSent + f.PartnerMalformed > 0)

@@ -36,6 +36,18 @@ public sealed class DrillFigures
 
     public int Published { get; set; }
 
+    /// <summary>Integration events the services' mappers derive from the events in their stores (<see cref="RelayWitness"/>): what the relays owe.</summary>
+    public long RelayOwed { get; set; }
+
+    /// <summary>Owed integration events the tap never saw (or saw as another type): events a relay passed over.</summary>
+    public long RelayMissing { get; set; }
+
+    /// <summary>Published integration events no event in their service's store accounts for: a relay that mapped differently than its mapper does now.</summary>
+    public long RelayUnowned { get; set; }
+
+    /// <summary>The first few of them, named (replaced at each measurement; kept as notes by the last).</summary>
+    public List<string> RelayFindings { get; } = [];
+
     public long TapDeliveries { get; set; }
 
     public int Subscriptions { get; set; }
@@ -89,13 +101,15 @@ public sealed class DrillFigures
 
     public List<string> Notes { get; } = [];
 
-    /// <summary>Accepted commands without their events, plus messages without their effect (and not parked as poison).</summary>
-    public long Lost => CommandsLost + EffectsMissing + Math.Max(0, PartnerSent - PartnerAccepted) + Math.Max(0, PartnerMalformed - PartnerRejected);
+    /// <summary>Accepted commands without their events, events their relay never published, and messages without their effect (and not parked as poison).</summary>
+    public long Lost => CommandsLost + RelayMissing + EffectsMissing + Math.Max(0, PartnerSent - PartnerAccepted) + Math.Max(0, PartnerMalformed - PartnerRejected);
 
     /// <summary>Everything that must be zero (or equal) for the drill to pass.</summary>
     public IEnumerable<string> Problems()
     {
         if (CommandsLost > 0) yield return $"{CommandsLost} accepted commands have no events in the store";
+        if (RelayMissing > 0) yield return $"{RelayMissing} integration events owed by the stores' events were never published";
+        if (RelayUnowned > 0) yield return $"{RelayUnowned} published integration events no stored event accounts for";
         if (EffectsMissing > 0) yield return $"{EffectsMissing} deliveries owed to subscribers were never applied";
         if (UnexpectedEffects > 0) yield return $"{UnexpectedEffects} inbox entries for messages nobody published";
         if (DoubleEffects > 0) yield return $"{DoubleEffects} messages took effect in more than one transaction";
@@ -110,8 +124,9 @@ public sealed class DrillFigures
 }
 
 /// <summary>
-/// Settles and reconciles a drill: every accepted command's events are in the store; every message
-/// the relays published took effect exactly once in every subscriber (inbox entry, events in one
+/// Settles and reconciles a drill: every accepted command's events are in the store; every
+/// integration event the stores' events owe (mapped afresh by <see cref="RelayWitness"/>) was
+/// published; every message the relays published took effect exactly once in every subscriber (inbox entry, events in one
 /// transaction); duplicates suppressed counted from the inbox's duplicate records; error queues hold
 /// the poison and nothing else; read models equal a fold of their events.
 /// </summary>
@@ -135,7 +150,8 @@ public sealed class Reconciler(DrillPlatform platform, Load load, PublishedTap t
         while (true)
         {
             var quiet = await QuietAsync();
-            await MeasureAsync(figures);
+            // The relays' account reads and maps every stored event: only worth it once all is quiet.
+            await MeasureAsync(figures, witness: quiet);
             if (quiet && figures.Lost == 0 && figures.PoisonInErrorQueues >= figures.PoisonExpected) break;
             if (DateTime.UtcNow > deadline)
             {
@@ -145,7 +161,8 @@ public sealed class Reconciler(DrillPlatform platform, Load load, PublishedTap t
             await Task.Delay(2000);
         }
         await Task.Delay(3000); // late duplicates, if any, would land now
-        await MeasureAsync(figures);
+        await MeasureAsync(figures, witness: true);
+        figures.Notes.AddRange(figures.RelayFindings);
         await CheckReadModelsAsync(figures);
         if (platform.Services.Contains("coordination")) await CheckCoordinationRebuildAsync(figures);
         return figures;
@@ -200,7 +217,7 @@ public sealed class Reconciler(DrillPlatform platform, Load load, PublishedTap t
         return true;
     }
 
-    private async Task MeasureAsync(DrillFigures f)
+    private async Task MeasureAsync(DrillFigures f, bool witness)
     {
         var outcomes = load.Outcomes.ToList();
         f.CommandsSent = outcomes.Count;
@@ -234,6 +251,7 @@ public sealed class Reconciler(DrillPlatform platform, Load load, PublishedTap t
         f.Published = published.Count;
         f.TapDeliveries = tap.Deliveries;
         var byType = published.GroupBy(m => m.Type).ToDictionary(g => g.Key, g => g.Select(m => m.MessageId).ToHashSet(), StringComparer.Ordinal);
+        if (witness) await RelaysOweAsync(f, published);
 
         // 3. Every subscriber applied each of them once.
         var subscriptions = await SubscriptionsAsync();
@@ -303,6 +321,37 @@ public sealed class Reconciler(DrillPlatform platform, Load load, PublishedTap t
             f.PartnerRejected = await TotalAsync("projects", $"partner-events/rejected?amqpUser={partner.User}&pageSize=1");
         }
         f.RelaysCaughtUp = await RelaysCaughtUpAsync();
+    }
+
+    /// <summary>
+    /// What the relays owe against what the tap saw: every integration event the services' own
+    /// mappers derive from their stores' events must have been published, with its MessageId and
+    /// type; and every published one must be accounted for by a stored event of its service.
+    /// </summary>
+    private async Task RelaysOweAsync(DrillFigures f, IReadOnlyList<PublishedTap.Published> published)
+    {
+        var seen = published.ToDictionary(m => m.MessageId);
+        f.RelayFindings.Clear();
+        long owedCount = 0, missing = 0, unowned = 0;
+        foreach (var service in platform.Services.Where(RelayWitness.Knows))
+        {
+            var owed = await RelayWitness.OwedAsync(service, platform.DatabaseOf(service));
+            owedCount += owed.Count;
+            foreach (var (id, type) in owed)
+            {
+                if (seen.TryGetValue(id, out var message) && message.Type == type) continue;
+                missing++;
+                if (missing <= 3) f.RelayFindings.Add($"{service} owes {type} {id:N}, which the tap {(message is null ? "never saw" : $"saw as {message.Type}")}");
+            }
+            foreach (var message in published.Where(m => m.SourceService == service && !owed.ContainsKey(m.MessageId)))
+            {
+                unowned++;
+                if (unowned <= 3) f.RelayFindings.Add($"{service} published {message.Type} {message.MessageId:N}, which no stored event of it owes");
+            }
+        }
+        f.RelayOwed = owedCount;
+        f.RelayMissing = missing;
+        f.RelayUnowned = unowned;
     }
 
     /// <summary>(service, message type) pairs: which services' queues are bound to which integration event exchanges.</summary>

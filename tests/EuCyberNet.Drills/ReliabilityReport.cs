@@ -13,7 +13,7 @@ public static class ReliabilityReport
     public const string End = "<!-- drill-results:end -->";
 
     private const string Header =
-        "| drill | fault | commands sent / accepted / rejected / unanswered | events stored | integration events published (tap deliveries) | effects applied / owed (subscriptions) | duplicates suppressed | double effects | error queues | partner accepted / sent, rejected / malformed | read models = rebuild | lost | result |\n" +
+        "| drill | fault | commands sent / accepted / rejected / unanswered | events stored | integration events owed by stored events / published (tap deliveries) | effects applied / owed (subscriptions) | duplicates suppressed | double effects | error queues | partner accepted / sent, rejected / malformed | read models = rebuild | lost | result |\n" +
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 
     public static string Row(DrillFigures f)
@@ -29,7 +29,7 @@ public static class ReliabilityReport
         var problems = f.Problems().ToList();
         var result = problems.Count == 0 ? "pass" : "**FAIL**: " + string.Join("; ", problems);
         return string.Create(i,
-            $"| {f.Drill} | {f.Fault} | {f.CommandsSent} / {f.CommandsAccepted} / {f.CommandsRejected} / {f.CommandsUnanswered} | {f.Events} | {f.Published} ({f.TapDeliveries}) | {f.Consumed} / {f.ExpectedEffects} ({f.Subscriptions}) | {f.DuplicatesSuppressed} | {f.DoubleEffects} | {errorQueues} | {partner} | {f.ReadModelsChecked - f.ReadModelMismatches} / {f.ReadModelsChecked} | {f.Lost} | {result} |");
+            $"| {f.Drill} | {f.Fault} | {f.CommandsSent} / {f.CommandsAccepted} / {f.CommandsRejected} / {f.CommandsUnanswered} | {f.Events} | {f.RelayOwed} / {f.Published} ({f.TapDeliveries}) | {f.Consumed} / {f.ExpectedEffects} ({f.Subscriptions}) | {f.DuplicatesSuppressed} | {f.DoubleEffects} | {errorQueues} | {partner} | {f.ReadModelsChecked - f.ReadModelMismatches} / {f.ReadModelsChecked} | {f.Lost} | {result} |");
     }
 
     public static void Write(string path, IReadOnlyList<DrillFigures> results, string environment)
