@@ -105,12 +105,15 @@ public static class EngagementRegistration
 {
     public static void AddEngagementConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<RecordDeploymentConfirmed>();
-        bus.AddConsumer<RecordDeploymentStarted>();
-        bus.AddConsumer<RecordDeploymentExtended>();
-        bus.AddConsumer<RecordDeploymentCompleted>();
-        bus.AddConsumer<RecordDeploymentEvaluated>();
-        bus.AddConsumer<RecordDeploymentCancelled>();
-        bus.AddConsumer<RecordTrainingCompleted>();
+        // Each its own queue, but all change the expert's stream: partitioned by expert across queues,
+        // so one deployment's confirmation, start and completion arriving together do not race.
+        bus.AddConsumerByStream<RecordDeploymentConfirmed, DeploymentConfirmed>(m => m.Deployment.ExpertId);
+        bus.AddConsumerByStream<RecordDeploymentStarted, DeploymentStarted>(m => m.Deployment.ExpertId);
+        bus.AddConsumerByStream<RecordDeploymentExtended, DeploymentExtended>(m => m.Deployment.ExpertId);
+        bus.AddConsumerByStream<RecordDeploymentCompleted, DeploymentCompleted>(m => m.Deployment.ExpertId);
+        bus.AddConsumerByStream<RecordDeploymentEvaluated, DeploymentEvaluated>(m => m.Deployment.ExpertId);
+        bus.AddConsumerByStream<RecordDeploymentCancelled, DeploymentCancelled>(m => m.Deployment.ExpertId);
+        // An external participant (no expert id) changes nothing here; any key will do.
+        bus.AddConsumerByStream<RecordTrainingCompleted, TrainingCompleted>(m => m.ExpertId ?? m.EnrolmentId);
     }
 }

@@ -10,11 +10,13 @@ namespace EuCyberNet.Projects.ExpertFacts;
 /// on that expert's stream here, as it arrived. The stream is fetched for writing, so two facts about one expert handled at once (or a
 /// fact racing a selection that books the expert) cannot both fold onto the same old state: the
 /// loser's commit fails and MassTransit retries it on fresh state. The inbox drops redeliveries;
-/// <see cref="KnownExpert"/> makes the order of arrival irrelevant.
+/// <see cref="KnownExpert"/> makes the order of arrival irrelevant. Facts about one expert are handled
+/// one at a time in a process (<see cref="StreamPartitionExtensions.AddConsumerByStream{TConsumer,TMessage}"/>),
+/// so the race is rare: before, one drill saw 226 retries on this queue.
 /// </summary>
 public static class ExpertFactRecorder
 {
-    /// <summary>All five consumers share one queue: one place to watch, one order of arrival.</summary>
+    /// <summary>All five consumers share one queue: one place to watch, one order of arrival; partitioned by expert (facts about one expert one at a time).</summary>
     public const string QueueName = "projects-expert-facts";
 
     public static async Task RecordAsync(IDocumentSession session, Guid expertId, ExpertStandingHeard fact, CancellationToken ct)
@@ -25,11 +27,11 @@ public static class ExpertFactRecorder
 
     public static void AddExpertFactConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<RecordExpertJoinedPool>().Endpoint(e => e.Name = QueueName);
-        bus.AddConsumer<RecordExpertStatusChanged>().Endpoint(e => e.Name = QueueName);
-        bus.AddConsumer<RecordExpertSuspended>().Endpoint(e => e.Name = QueueName);
-        bus.AddConsumer<RecordExpertReinstated>().Endpoint(e => e.Name = QueueName);
-        bus.AddConsumer<RecordExpertLeftPool>().Endpoint(e => e.Name = QueueName);
+        bus.AddConsumerByStream<RecordExpertJoinedPool, ExpertJoinedPool>(m => m.ExpertId).Endpoint(e => e.Name = QueueName);
+        bus.AddConsumerByStream<RecordExpertStatusChanged, ExpertStatusChanged>(m => m.ExpertId).Endpoint(e => e.Name = QueueName);
+        bus.AddConsumerByStream<RecordExpertSuspended, ExpertSuspended>(m => m.ExpertId).Endpoint(e => e.Name = QueueName);
+        bus.AddConsumerByStream<RecordExpertReinstated, ExpertReinstated>(m => m.ExpertId).Endpoint(e => e.Name = QueueName);
+        bus.AddConsumerByStream<RecordExpertLeftPool, ExpertLeftPool>(m => m.ExpertId).Endpoint(e => e.Name = QueueName);
     }
 }
 
