@@ -126,9 +126,10 @@ public sealed class DrillFigures
 /// <summary>
 /// Settles and reconciles a drill: every accepted command's events are in the store; every
 /// integration event the stores' events owe (mapped afresh by <see cref="RelayWitness"/>) was
-/// published; every message the relays published took effect exactly once in every subscriber (inbox entry, events in one
-/// transaction); duplicates suppressed counted from the inbox's duplicate records; error queues hold
-/// the poison and nothing else; read models equal a fold of their events.
+/// published; every message the relays published took effect exactly once in every subscriber
+/// (inbox entry, events in one transaction); duplicates suppressed counted from the inbox's
+/// duplicate records; error queues hold the poison and nothing else; read models equal a fold of
+/// their events.
 /// </summary>
 public sealed class Reconciler(DrillPlatform platform, Load load, PublishedTap tap)
 {
