@@ -82,9 +82,15 @@ public sealed partial class ErrorQueues(ConsumerQueues queues, string connection
             {
                 foreach (var (queue, depth) in await DepthsAsync(stoppingToken)) _depth[queue] = depth;
             }
-            catch (Exception e) when (e is BrokerUnreachableException or OperationInterruptedException or AlreadyClosedException or IOException)
+            catch (Exception e) when (e is BrokerUnreachableException or OperationInterruptedException or AlreadyClosedException or IOException
+                                      && !stoppingToken.IsCancellationRequested)
             {
                 LogUnavailable(logger, e);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Telemetry must not stop the host (a background service that throws stops it).
+                LogFailed(logger, e);
             }
         }
     }
@@ -110,4 +116,7 @@ public sealed partial class ErrorQueues(ConsumerQueues queues, string connection
 
     [LoggerMessage(LogLevel.Debug, "Error queue depths could not be read")]
     private static partial void LogUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(LogLevel.Warning, "Error queue depths failed to read; they are read again at the next tick")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 }

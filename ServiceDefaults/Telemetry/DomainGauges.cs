@@ -52,16 +52,29 @@ public sealed partial class DomainGauges(IEnumerable<DomainGauge> gauges, IDocum
                 await using var session = store.QuerySession();
                 _values[gauge.Name] = await gauge.Count(session, ct);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            catch (Exception e) when (!ct.IsCancellationRequested && Unavailable(e))
             {
                 // Not created yet (a fresh database) or the database is away: keep the last value.
                 LogUnavailable(logger, gauge.Name, e);
             }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                // A gauge is telemetry: whatever it throws, it must not stop the host (a background
+                // service that throws stops it). Keep the last value; the next tick tries again.
+                LogFailed(logger, gauge.Name, e);
+            }
         }
     }
 
+    /// <summary>The database is away or not set up yet, as Npgsql says it or as Marten wraps it (e.g. 57P03 during crash recovery).</summary>
+    private static bool Unavailable(Exception e) =>
+        e is NpgsqlException or TimeoutException or InvalidOperationException || e.InnerException is NpgsqlException or TimeoutException;
+
     [LoggerMessage(LogLevel.Debug, "Gauge {Gauge} could not be counted")]
     private static partial void LogUnavailable(ILogger logger, string gauge, Exception exception);
+
+    [LoggerMessage(LogLevel.Warning, "Gauge {Gauge} failed to count; it keeps its last value and is counted again at the next tick")]
+    private static partial void LogFailed(ILogger logger, string gauge, Exception exception);
 }
 
 public static class DomainGaugeExtensions

@@ -32,9 +32,14 @@ public sealed partial class EventStoreLag(string connectionString, ILogger<Event
             {
                 await RefreshAsync(stoppingToken);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
             {
                 LogUnavailable(logger, e);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Telemetry must not stop the host (a background service that throws stops it).
+                LogFailed(logger, e);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -62,4 +67,7 @@ public sealed partial class EventStoreLag(string connectionString, ILogger<Event
 
     [LoggerMessage(LogLevel.Debug, "Daemon lag could not be read")]
     private static partial void LogUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(LogLevel.Warning, "Daemon lag failed to read; it is read again at the next tick")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 }
