@@ -105,6 +105,10 @@ public sealed partial class IntegrationEventRelay : SubscriptionBase
         activity?.SetTag("eucybernet.subject", outgoing.Message.Subject);
         try
         {
+            // WaitAsync: the attempt ends at the timeout even if the publish does not. Seen once in the
+            // broker-stop drill: after a graceful broker shutdown some publishes of a page neither
+            // completed nor honoured the token, the page's WhenAll never returned and the relay stood
+            // still for good. An abandoned publish that completes later only re-sends the same MessageId.
             await _bus.Publish(outgoing.Message, outgoing.Message.GetType(), context =>
             {
                 context.MessageId = outgoing.MessageId;
@@ -118,7 +122,7 @@ public sealed partial class IntegrationEventRelay : SubscriptionBase
                 context.Headers.Set(PlatformHeaders.SourceEventId, source.Id.ToString());
                 context.Headers.Set(PlatformHeaders.SourceService, _options.ServiceName);
                 context.Durable = true;
-            }, ct);
+            }, ct).WaitAsync(ct);
             return null;
         }
         catch (Exception e) when (!ct.IsCancellationRequested || e is OperationCanceledException)

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using EuCyberNet.Contracts;
+using EuCyberNet.ServiceDefaults.Messaging;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using MassTransit;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace EuCyberNet.Platform.Tests.Unit;
+
+/// <summary>
+/// A publish that never finishes must not hold the relay: each attempt ends at the relay's publish
+/// timeout, whatever the publish does with its token, and the unconfirmed messages are tried again.
+/// Seen once in the broker-stop drill: after a graceful broker shutdown some publishes of a page
+/// neither completed nor honoured the token, and Projects' relay stood still for good.
+/// </summary>
+public sealed class RelayPublishTimeoutTests
+{
+    public sealed record Announced(string Subject, DateTimeOffset OccurredAt) : IIntegrationEvent;
+
+    private sealed class AnnounceEverything : IIntegrationEventMapper
+    {
+        public IEnumerable<IIntegrationEvent> Map(IEvent domainEvent) => [new Announced($"thing/{domainEvent.StreamId}", domainEvent.Timestamp)];
+    }
+
+    /// <summary>An <see cref="IBus"/> whose first publish of each message hangs for good, token or not, and whose later ones succeed.</summary>
+    public class HangingOnceBus : DispatchProxy
+    {
+        public ConcurrentDictionary<string, int> Attempts { get; } = new(StringComparer.Ordinal);
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            if (targetMethod?.Name != nameof(IPublishEndpoint.Publish) || args is null || args[0] is not Announced message)
+                throw new NotSupportedException($"{targetMethod?.Name} is not used by the relay");
+            return Attempts.AddOrUpdate(message.Subject, 1, (_, n) => n + 1) == 1
+                ? new TaskCompletionSource().Task // never completes, ignores the token
+                : Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task A_publish_that_never_returns_is_abandoned_at_the_timeout_and_the_message_published_again()
+    {
+        var bus = DispatchProxy.Create<IBus, HangingOnceBus>();
+        var attempts = ((HangingOnceBus)(object)bus).Attempts;
+        var relay = new IntegrationEventRelay(new AnnounceEverything(), bus, NullLogger<IntegrationEventRelay>.Instance, Options.Create(new RelayOptions
+        {
+            ServiceName = "test",
+            PublishTimeout = TimeSpan.FromMilliseconds(200),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(100),
+        }));
+        var events = Enumerable.Range(1, 3)
+            .Select(i => (IEvent)new JasperFx.Events.Event<string>("happened") { Id = Guid.NewGuid(), StreamId = Guid.NewGuid(), Sequence = i, Version = 1, Timestamp = DateTimeOffset.UtcNow })
+            .ToList();
+        var page = new EventRange(new ShardName(IntegrationEventRelay.SubscriptionName), 0, 3, null!) { Events = events };
+
+        // Bounded only so that a regression fails instead of hanging the run.
+        await relay.ProcessEventsAsync(page, null!, null!, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(events.Select(e => $"thing/{e.StreamId}").Order(), attempts.Keys.Order());
+        Assert.All(attempts.Values, n => Assert.Equal(2, n));
+    }
+}
