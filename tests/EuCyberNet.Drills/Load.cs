@@ -218,8 +218,18 @@ public sealed class Load : IDisposable
             new { rating = 1 + n % 5, feedback = "Drill: clear, practical advice." }, streamId: deploymentId);
     }
 
+    /// <summary>Who a command is sent as when the endpoint lets a role act on its own records only.</summary>
+    private abstract record Identity
+    {
+        public abstract string Token(string signingKey);
+    }
+
     /// <summary>An expert acting on their own record (the token carries expert_id).</summary>
-    private sealed record ExpertIdentity(Guid Id);
+    private sealed record ExpertIdentity(Guid Id) : Identity
+    {
+        public override string Token(string signingKey) => Tokens.Create(signingKey, $"expert-{Id:N}", "expert",
+            new System.Security.Claims.Claim(EuCyberNet.ServiceDefaults.Security.LocalTokens.ExpertIdClaim, Id.ToString()));
+    }
 
     private async Task ProjectAsync(int n)
     {
@@ -350,19 +360,17 @@ public sealed class Load : IDisposable
     }
 
     private async Task<CommandOutcome> SendAsync(string service, string command, HttpMethod method, string path, string role, long? ifMatch,
-        object? body, string? created = null, Guid? streamId = null, ExpertIdentity? actor = null) =>
+        object? body, string? created = null, Guid? streamId = null, Identity? actor = null) =>
         (await ExchangeAsync(service, command, method, path, role, ifMatch, body, created, streamId, actor)).Outcome;
 
     private async Task<Exchange> ExchangeAsync(string service, string command, HttpMethod method, string path, string role, long? ifMatch,
-        object? body, string? created = null, Guid? streamId = null, ExpertIdentity? actor = null)
+        object? body, string? created = null, Guid? streamId = null, Identity? actor = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(BaseOf(service), path))
         {
             Content = body is null ? null : JsonContent.Create(body),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", actor is { } expert
-            ? Tokens.Create(_platform.SigningKey, $"expert-{expert.Id:N}", "expert", new System.Security.Claims.Claim(EuCyberNet.ServiceDefaults.Security.LocalTokens.ExpertIdClaim, expert.Id.ToString()))
-            : TokenFor(role, $"drill-{role}"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", actor?.Token(_platform.SigningKey) ?? TokenFor(role, $"drill-{role}"));
         if (ifMatch is { } expected) request.Headers.TryAddWithoutValidation("If-Match", $"\"{expected.ToString(CultureInfo.InvariantCulture)}\"");
         CommandOutcome outcome;
         Uri? location = null;
