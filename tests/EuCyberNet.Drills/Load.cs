@@ -156,9 +156,16 @@ public sealed class Load : IDisposable
     /// applies once Projects has heard of it (ExpertJoinedPool), is shortlisted and selected, and the
     /// deployment is confirmed, started, completed by the expert and evaluated. Every deployment
     /// event reaches Experts (the expert's record) and Coordination; the steps follow each other
-    /// closely, so Experts' consumers race on one expert's stream. Every fourth request has its
-    /// application deadline extended; every fourth deployment is extended while under way, and
-    /// every fourth is cancelled once confirmed.
+    /// closely, so Experts' consumers race on one expert's stream. One request in four:
+    /// <list type="number">
+    /// <item>(variant 0) declines its only applicant and is cancelled (ExpertiseRequestApplicantDeclined, and
+    /// ExpertiseRequestCancelled: it had been published);</item>
+    /// <item>(1) is amended once published, which needs re-approval (ExpertiseRequestAmended, then published
+    /// again), and its deployment is extended while under way;</item>
+    /// <item>(2) loses its applicant, who withdraws (ExpertiseRequestApplicationWithdrawn, by the expert), has its
+    /// deadline extended and gets the same expert's application again;</item>
+    /// <item>(3) has its deployment cancelled once confirmed and is then cancelled itself (from closed).</item>
+    /// </list>
     /// </summary>
     private async Task DeploymentAsync(int n)
     {
@@ -188,11 +195,36 @@ public sealed class Load : IDisposable
         if (!(await SendAsync("projects", "submit-request", HttpMethod.Post, $"{request}/submit", "project-officer", null, null, streamId: requestId)).Accepted) return;
         if (!(await SendAsync("projects", "approve-request", HttpMethod.Post, $"{request}/approve", "coordinator", null,
             new { reason = "Drill: in line with the annual priorities" }, streamId: requestId)).Accepted) return;
-        if (variant == 2 && !(await SendAsync("projects", "extend-request", HttpMethod.Post, $"{request}/extend", "project-officer", null,
-            new { applicationDeadline = Iso(Today.AddDays(21)), reason = "Drill: too few applications yet" }, streamId: requestId)).Accepted) return;
+        if (variant == 1)
+        {
+            if (!(await SendAsync("projects", "amend-request", HttpMethod.Post, $"{request}/amend", "project-officer", null, new
+                {
+                    tasks = "Assess the national CSIRT, mentor its team and review its incident playbooks.",
+                    reason = "Drill: the delegation added a review of the playbooks",
+                }, streamId: requestId)).Accepted) return;
+            if (!(await SendAsync("projects", "approve-request", HttpMethod.Post, $"{request}/approve", "coordinator", null,
+                new { reason = "Drill: amended tasks approved" }, streamId: requestId)).Accepted) return;
+        }
         var expert = new ExpertIdentity(expertId);
-        if (!(await UntilHeardAsync(() => ExchangeAsync("projects", "apply-to-request", HttpMethod.Post, $"{request}/applications", "expert", null,
-            new { expertId, nominated = false }, streamId: requestId, actor: expert))).Accepted) return;
+        Task<Exchange> Apply() => ExchangeAsync("projects", "apply-to-request", HttpMethod.Post, $"{request}/applications", "expert", null,
+            new { expertId, nominated = false }, streamId: requestId, actor: expert);
+        if (!(await UntilHeardAsync(Apply)).Accepted) return;
+        if (variant == 0)
+        {
+            if ((await SendAsync("projects", "decline", HttpMethod.Post, $"{request}/applications/{expertId}/decline", "project-officer", null,
+                    new { reason = "Drill: the profile does not cover the tasks" }, streamId: requestId)).Accepted)
+                await SendAsync("projects", "cancel-request", HttpMethod.Post, $"{request}/cancel", "project-officer", null,
+                    new { reason = "Drill: no suitable applicant; the delegation will ask again" }, streamId: requestId);
+            return;
+        }
+        if (variant == 2)
+        {
+            if (!(await SendAsync("projects", "withdraw-application", HttpMethod.Post, $"{request}/applications/{expertId}/withdraw", "expert", null,
+                new { reason = "Drill: the dates clash with another commitment" }, streamId: requestId, actor: expert)).Accepted) return;
+            if (!(await SendAsync("projects", "extend-request", HttpMethod.Post, $"{request}/extend", "project-officer", null,
+                new { applicationDeadline = Iso(Today.AddDays(21)), reason = "Drill: too few applications yet" }, streamId: requestId)).Accepted) return;
+            if (!(await Apply()).Outcome.Accepted) return;
+        }
         if (!(await SendAsync("projects", "shortlist", HttpMethod.Post, $"{request}/applications/{expertId}/shortlist", "project-officer", null, null,
             streamId: requestId)).Accepted) return;
         var selected = await ExchangeAsync("projects", "select", HttpMethod.Post, $"{request}/applications/{expertId}/select", "project-officer", null,
@@ -205,8 +237,10 @@ public sealed class Load : IDisposable
             new { reason = "Drill: terms of reference agreed" }, streamId: deploymentId)).Accepted) return;
         if (variant == 3)
         {
-            await SendAsync("projects", "cancel-deployment", HttpMethod.Post, $"{deployment}/cancel", "project-officer", null,
-                new { reason = "Drill: mission postponed by the partner" }, streamId: deploymentId);
+            if ((await SendAsync("projects", "cancel-deployment", HttpMethod.Post, $"{deployment}/cancel", "project-officer", null,
+                    new { reason = "Drill: mission postponed by the partner" }, streamId: deploymentId)).Accepted)
+                await SendAsync("projects", "cancel-request", HttpMethod.Post, $"{request}/cancel", "project-officer", null,
+                    new { reason = "Drill: the partner postponed the mission indefinitely" }, streamId: requestId);
             return;
         }
         if (!(await SendAsync("projects", "start-deployment", HttpMethod.Post, $"{deployment}/start", "project-officer", null, null, streamId: deploymentId)).Accepted) return;
