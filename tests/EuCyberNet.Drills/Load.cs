@@ -38,6 +38,7 @@ public sealed class Load : IDisposable
     private readonly ConcurrentDictionary<string, int> _roundRobin = new(StringComparer.Ordinal);
     private readonly List<Func<int, Task>> _flows = [];
     private PartnerSender? _partner;
+    private PartnerUser _partnerUser = new(Guid.NewGuid());
     private int _partnerSent;
 
     public Load(DrillPlatform platform) => _platform = platform;
@@ -60,6 +61,7 @@ public sealed class Load : IDisposable
         {
             _flows.Add(ProjectAsync);
             _partner = await PartnerSender.RegisterAsync(this, _platform);
+            _partnerUser = new PartnerUser(_partner.PartnerId);
             _flows.Add(PartnerEventAsync);
         }
         if (services.Contains("training")) _flows.Add(CourseAndSessionAsync);
@@ -265,6 +267,16 @@ public sealed class Load : IDisposable
             new System.Security.Claims.Claim(EuCyberNet.ServiceDefaults.Security.LocalTokens.ExpertIdClaim, Id.ToString()));
     }
 
+    /// <summary>
+    /// A partner organisation's user (the token carries partner_id): its own training requests and the
+    /// external participants it nominated are those it created, so every call is made as this one user.
+    /// </summary>
+    private sealed record PartnerUser(Guid PartnerId) : Identity
+    {
+        public override string Token(string signingKey) => Tokens.Create(signingKey, $"drill-partner-user-{PartnerId:N}", "partner",
+            new System.Security.Claims.Claim(EuCyberNet.ServiceDefaults.Security.LocalTokens.PartnerIdClaim, PartnerId.ToString()));
+    }
+
     private async Task ProjectAsync(int n)
     {
         object Body(string title) => new
@@ -287,11 +299,72 @@ public sealed class Load : IDisposable
             Body($"Drill project {n}, revised"), streamId: id);
     }
 
+    /// <summary>
+    /// A new course and a session of it, opened for enrolment. In one session in four a partner
+    /// nominates an external participant and the training manager then cancels the session
+    /// (TrainingSessionCancelled, and EnrolmentCancelled for the nomination); in one in four the
+    /// partner withdraws its nomination (EnrolmentCancelled); and one in four is a partner
+    /// country's training request met by a session that starts today (<see cref="TrainingRequestAsync"/>).
+    /// </summary>
     private async Task CourseAndSessionAsync(int n)
     {
-        if (await SessionAsync(n, Today.AddDays(40 + n % 20)) is { } sessionId)
-            await SendAsync("training", "open-session", HttpMethod.Post, $"training-sessions/{sessionId}/open", "training-manager", null, null,
-                streamId: sessionId);
+        var variant = n / _flows.Count % 4;
+        if (variant == 3)
+        {
+            await TrainingRequestAsync(n);
+            return;
+        }
+        if (await SessionAsync(n, Today.AddDays(40 + n % 20)) is not { } sessionId) return;
+        var session = $"training-sessions/{sessionId}";
+        if (!(await SendAsync("training", "open-session", HttpMethod.Post, $"{session}/open", "training-manager", null, null, streamId: sessionId)).Accepted
+            || variant == 0) return;
+        var nominated = await SendAsync("training", "nominate-participant", HttpMethod.Post, $"{session}/enrolments", "partner", null, new
+        {
+            participant = new { name = $"Drill Participant {n}", email = $"participant-{n}-{Guid.NewGuid():N}@example.ke", country = "KE" },
+        }, created: "enrolments", actor: _partnerUser);
+        if (nominated is not { Accepted: true, StreamId: { } enrolmentId }) return;
+        if (variant == 1)
+            await SendAsync("training", "cancel-session", HttpMethod.Post, $"{session}/cancel", "training-manager", null,
+                new { reason = "Drill: the trainer is not available" }, streamId: sessionId);
+        else
+            await SendAsync("training", "cancel-enrolment", HttpMethod.Post, $"enrolments/{enrolmentId}/cancel", "partner", null,
+                new { reason = "Drill: the participant changed jobs" }, streamId: enrolmentId, actor: _partnerUser);
+    }
+
+    /// <summary>
+    /// A partner submits a training request for its country; the training manager reviews and
+    /// approves it (TrainingRequestApproved), schedules it on a new session there that starts today
+    /// (TrainingRequestScheduled) and, once the session is delivered, delivers the request
+    /// (TrainingRequestDelivered). Moldova and two weeks, not Kenya: the other flows' sessions and
+    /// requests are in Kenya or a month ahead, and a request overlapping all of them would have
+    /// Coordination raise an overlap alert with each (as its rule says it should), well over a
+    /// thousand per drill. A run that crosses UTC midnight may be refused a step by the calendar;
+    /// the flow then stops there.
+    /// </summary>
+    private async Task TrainingRequestAsync(int n)
+    {
+        var submitted = await SendAsync("training", "submit-training-request", HttpMethod.Post, "training-requests", "partner", null, new
+        {
+            requester = "Information Technology and Cyber Security Service, Moldova",
+            beneficiaryCountry = "MD",
+            topic = $"Incident handling for the national CSIRT's new analysts ({n})",
+            roles = new[] { "cyber-incident-responder" },
+            themes = new[] { "incident-management-and-cip" },
+            audienceSize = 8 + n % 12,
+            preferredFrom = Iso(Today),
+            preferredTo = Iso(Today.AddDays(14)),
+        }, created: "training-requests", actor: _partnerUser);
+        if (submitted is not { Accepted: true, StreamId: { } requestId }) return;
+        var request = $"training-requests/{requestId}";
+        foreach (var step in new[] { "review", "approve" })
+            if (!(await SendAsync("training", $"{step}-training-request", HttpMethod.Post, $"{request}/{step}", "training-manager", null, null, streamId: requestId)).Accepted) return;
+        if (await SessionAsync(n, Today, enrolmentDeadline: Today, country: "MD", city: "Chisinau") is not { } sessionId) return;
+        var session = $"training-sessions/{sessionId}";
+        if (!(await SendAsync("training", "open-session", HttpMethod.Post, $"{session}/open", "training-manager", null, null, streamId: sessionId)).Accepted) return;
+        if (!(await SendAsync("training", "schedule-training-request", HttpMethod.Post, $"{request}/schedule", "training-manager", null,
+            new { sessionId = sessionId.ToString() }, streamId: requestId)).Accepted) return;
+        if (!(await SendAsync("training", "deliver-session", HttpMethod.Post, $"{session}/deliver", "training-manager", null, null, streamId: sessionId)).Accepted) return;
+        await SendAsync("training", "deliver-training-request", HttpMethod.Post, $"{request}/deliver", "training-manager", null, null, streamId: requestId);
     }
 
     /// <summary>
@@ -315,8 +388,8 @@ public sealed class Load : IDisposable
             if (!(await SendAsync("training", $"{step}-enrolment", HttpMethod.Post, $"{enrolment}/{step}", "training-manager", null, null, streamId: enrolmentId)).Accepted) return;
     }
 
-    /// <summary>A new course and a scheduled session of it starting on <paramref name="start"/>; the session's id.</summary>
-    private async Task<Guid?> SessionAsync(int n, DateOnly start, DateOnly? enrolmentDeadline = null)
+    /// <summary>A new course and a scheduled session of it starting on <paramref name="start"/>, in Nairobi unless told; the session's id.</summary>
+    private async Task<Guid?> SessionAsync(int n, DateOnly start, DateOnly? enrolmentDeadline = null, string country = "KE", string city = "Nairobi")
     {
         var course = await SendAsync("training", "add-course", HttpMethod.Post, "courses", "training-manager", null, new
         {
@@ -335,8 +408,8 @@ public sealed class Load : IDisposable
             courseId,
             startDate = Iso(start),
             endDate = Iso(start.AddDays(2)),
-            country = "KE",
-            city = "Nairobi",
+            country,
+            city,
             online = false,
             capacity = 20,
             enrolmentDeadline = Iso(enrolmentDeadline ?? start.AddDays(-7)),
