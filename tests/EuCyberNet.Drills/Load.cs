@@ -40,6 +40,7 @@ public sealed class Load : IDisposable
     private PartnerSender? _partner;
     private PartnerUser _partnerUser = new(Guid.NewGuid());
     private int _partnerSent;
+    private int _partnerActivitiesSent;
 
     public Load(DrillPlatform platform) => _platform = platform;
 
@@ -50,8 +51,11 @@ public sealed class Load : IDisposable
     /// <summary>The partner system of this drill (registered in Projects, with a RabbitMQ user of its own).</summary>
     public PartnerSender? Partner => _partner;
 
-    /// <summary>Valid partner events published over AMQP and confirmed by the broker.</summary>
+    /// <summary>Valid project reports (project-reported) published over AMQP and confirmed by the broker: each is one of the partner's projects.</summary>
     public int PartnerEventsSent => Volatile.Read(ref _partnerSent);
+
+    /// <summary>Valid activity reports (activity-reported, under a project reported before) published over AMQP and confirmed by the broker.</summary>
+    public int PartnerActivitiesSent => Volatile.Read(ref _partnerActivitiesSent);
 
     public async Task PrepareAsync()
     {
@@ -417,12 +421,20 @@ public sealed class Load : IDisposable
         return session is { Accepted: true, StreamId: { } sessionId } ? sessionId : null;
     }
 
+    /// <summary>
+    /// The partner system reports a project over AMQP; for every second one it then reports an
+    /// activity under it (ProjectActivityReported → Coordination), published after the report was
+    /// confirmed, so the intake (one active consumer, in publication order) applies it to the project.
+    /// </summary>
     private async Task PartnerEventAsync(int n)
     {
         if (_partner is null) return;
         var reference = $"DRILL-{n}";
         await _partner.PublishAsync("project.reported", PartnerEvents.Report($"drill-{n}-{Guid.NewGuid():N}"[..40], reference));
         Interlocked.Increment(ref _partnerSent);
+        if (n / _flows.Count % 2 == 0) return;
+        await _partner.PublishAsync("project.activity-reported", PartnerEvents.Activity($"drill-{n}-activity-{Guid.NewGuid():N}"[..40], reference, $"{reference}-W1"));
+        Interlocked.Increment(ref _partnerActivitiesSent);
     }
 
     // ---- plumbing ----------------------------------------------------------------------------
@@ -589,6 +601,25 @@ public static class PartnerEvents
             "startDate": "2027-01-01",
             "endDate": "2028-06-30",
             "status": "ongoing"
+          }
+        }
+        """;
+
+    /// <summary>An activity under a project the partner reported (<paramref name="projectRef"/>).</summary>
+    public static string Activity(string eventId, string projectRef, string activityRef) => $$"""
+        {
+          "eventId": "{{eventId}}",
+          "type": "activity-reported",
+          "occurredAt": "{{DateTimeOffset.UtcNow.AddMinutes(-1):yyyy-MM-ddTHH:mm:ssZ}}",
+          "projectRef": "{{projectRef}}",
+          "activity": {
+            "activityRef": "{{activityRef}}",
+            "title": "National CSIRT table-top exercise",
+            "activityType": "exercise",
+            "country": "MD",
+            "themes": ["incident-management-and-cip"],
+            "startDate": "2027-05-10",
+            "endDate": "2027-05-12"
           }
         }
         """;
