@@ -38,7 +38,9 @@ public sealed class Load : IDisposable
     private readonly ConcurrentDictionary<string, int> _roundRobin = new(StringComparer.Ordinal);
     private readonly List<Func<int, Task>> _flows = [];
     private PartnerSender? _partner;
+    private PartnerUser _partnerUser = new(Guid.NewGuid());
     private int _partnerSent;
+    private int _partnerActivitiesSent;
 
     public Load(DrillPlatform platform) => _platform = platform;
 
@@ -49,8 +51,11 @@ public sealed class Load : IDisposable
     /// <summary>The partner system of this drill (registered in Projects, with a RabbitMQ user of its own).</summary>
     public PartnerSender? Partner => _partner;
 
-    /// <summary>Valid partner events published over AMQP and confirmed by the broker.</summary>
+    /// <summary>Valid project reports (project-reported) published over AMQP and confirmed by the broker: each is one of the partner's projects.</summary>
     public int PartnerEventsSent => Volatile.Read(ref _partnerSent);
+
+    /// <summary>Valid activity reports (activity-reported, under a project reported before) published over AMQP and confirmed by the broker.</summary>
+    public int PartnerActivitiesSent => Volatile.Read(ref _partnerActivitiesSent);
 
     public async Task PrepareAsync()
     {
@@ -60,6 +65,7 @@ public sealed class Load : IDisposable
         {
             _flows.Add(ProjectAsync);
             _partner = await PartnerSender.RegisterAsync(this, _platform);
+            _partnerUser = new PartnerUser(_partner.PartnerId);
             _flows.Add(PartnerEventAsync);
         }
         if (services.Contains("training")) _flows.Add(CourseAndSessionAsync);
@@ -156,9 +162,16 @@ public sealed class Load : IDisposable
     /// applies once Projects has heard of it (ExpertJoinedPool), is shortlisted and selected, and the
     /// deployment is confirmed, started, completed by the expert and evaluated. Every deployment
     /// event reaches Experts (the expert's record) and Coordination; the steps follow each other
-    /// closely, so Experts' consumers race on one expert's stream. Every fourth request has its
-    /// application deadline extended; every fourth deployment is extended while under way, and
-    /// every fourth is cancelled once confirmed.
+    /// closely, so Experts' consumers race on one expert's stream. One request in four:
+    /// <list type="number">
+    /// <item>(variant 0) declines its only applicant and is cancelled (ExpertiseRequestApplicantDeclined, and
+    /// ExpertiseRequestCancelled: it had been published);</item>
+    /// <item>(1) is amended once published, which needs re-approval (ExpertiseRequestAmended, then published
+    /// again), and its deployment is extended while under way;</item>
+    /// <item>(2) loses its applicant, who withdraws (ExpertiseRequestApplicationWithdrawn, by the expert), has its
+    /// deadline extended and gets the same expert's application again;</item>
+    /// <item>(3) has its deployment cancelled once confirmed and is then cancelled itself (from closed).</item>
+    /// </list>
     /// </summary>
     private async Task DeploymentAsync(int n)
     {
@@ -188,11 +201,36 @@ public sealed class Load : IDisposable
         if (!(await SendAsync("projects", "submit-request", HttpMethod.Post, $"{request}/submit", "project-officer", null, null, streamId: requestId)).Accepted) return;
         if (!(await SendAsync("projects", "approve-request", HttpMethod.Post, $"{request}/approve", "coordinator", null,
             new { reason = "Drill: in line with the annual priorities" }, streamId: requestId)).Accepted) return;
-        if (variant == 2 && !(await SendAsync("projects", "extend-request", HttpMethod.Post, $"{request}/extend", "project-officer", null,
-            new { applicationDeadline = Iso(Today.AddDays(21)), reason = "Drill: too few applications yet" }, streamId: requestId)).Accepted) return;
+        if (variant == 1)
+        {
+            if (!(await SendAsync("projects", "amend-request", HttpMethod.Post, $"{request}/amend", "project-officer", null, new
+                {
+                    tasks = "Assess the national CSIRT, mentor its team and review its incident playbooks.",
+                    reason = "Drill: the delegation added a review of the playbooks",
+                }, streamId: requestId)).Accepted) return;
+            if (!(await SendAsync("projects", "approve-request", HttpMethod.Post, $"{request}/approve", "coordinator", null,
+                new { reason = "Drill: amended tasks approved" }, streamId: requestId)).Accepted) return;
+        }
         var expert = new ExpertIdentity(expertId);
-        if (!(await UntilHeardAsync(() => ExchangeAsync("projects", "apply-to-request", HttpMethod.Post, $"{request}/applications", "expert", null,
-            new { expertId, nominated = false }, streamId: requestId, actor: expert))).Accepted) return;
+        Task<Exchange> Apply() => ExchangeAsync("projects", "apply-to-request", HttpMethod.Post, $"{request}/applications", "expert", null,
+            new { expertId, nominated = false }, streamId: requestId, actor: expert);
+        if (!(await UntilHeardAsync(Apply)).Accepted) return;
+        if (variant == 0)
+        {
+            if ((await SendAsync("projects", "decline", HttpMethod.Post, $"{request}/applications/{expertId}/decline", "project-officer", null,
+                    new { reason = "Drill: the profile does not cover the tasks" }, streamId: requestId)).Accepted)
+                await SendAsync("projects", "cancel-request", HttpMethod.Post, $"{request}/cancel", "project-officer", null,
+                    new { reason = "Drill: no suitable applicant; the delegation will ask again" }, streamId: requestId);
+            return;
+        }
+        if (variant == 2)
+        {
+            if (!(await SendAsync("projects", "withdraw-application", HttpMethod.Post, $"{request}/applications/{expertId}/withdraw", "expert", null,
+                new { reason = "Drill: the dates clash with another commitment" }, streamId: requestId, actor: expert)).Accepted) return;
+            if (!(await SendAsync("projects", "extend-request", HttpMethod.Post, $"{request}/extend", "project-officer", null,
+                new { applicationDeadline = Iso(Today.AddDays(21)), reason = "Drill: too few applications yet" }, streamId: requestId)).Accepted) return;
+            if (!(await Apply()).Outcome.Accepted) return;
+        }
         if (!(await SendAsync("projects", "shortlist", HttpMethod.Post, $"{request}/applications/{expertId}/shortlist", "project-officer", null, null,
             streamId: requestId)).Accepted) return;
         var selected = await ExchangeAsync("projects", "select", HttpMethod.Post, $"{request}/applications/{expertId}/select", "project-officer", null,
@@ -205,8 +243,10 @@ public sealed class Load : IDisposable
             new { reason = "Drill: terms of reference agreed" }, streamId: deploymentId)).Accepted) return;
         if (variant == 3)
         {
-            await SendAsync("projects", "cancel-deployment", HttpMethod.Post, $"{deployment}/cancel", "project-officer", null,
-                new { reason = "Drill: mission postponed by the partner" }, streamId: deploymentId);
+            if ((await SendAsync("projects", "cancel-deployment", HttpMethod.Post, $"{deployment}/cancel", "project-officer", null,
+                    new { reason = "Drill: mission postponed by the partner" }, streamId: deploymentId)).Accepted)
+                await SendAsync("projects", "cancel-request", HttpMethod.Post, $"{request}/cancel", "project-officer", null,
+                    new { reason = "Drill: the partner postponed the mission indefinitely" }, streamId: requestId);
             return;
         }
         if (!(await SendAsync("projects", "start-deployment", HttpMethod.Post, $"{deployment}/start", "project-officer", null, null, streamId: deploymentId)).Accepted) return;
@@ -218,8 +258,28 @@ public sealed class Load : IDisposable
             new { rating = 1 + n % 5, feedback = "Drill: clear, practical advice." }, streamId: deploymentId);
     }
 
+    /// <summary>Who a command is sent as when the endpoint lets a role act on its own records only.</summary>
+    private abstract record Identity
+    {
+        public abstract string Token(string signingKey);
+    }
+
     /// <summary>An expert acting on their own record (the token carries expert_id).</summary>
-    private sealed record ExpertIdentity(Guid Id);
+    private sealed record ExpertIdentity(Guid Id) : Identity
+    {
+        public override string Token(string signingKey) => Tokens.Create(signingKey, $"expert-{Id:N}", "expert",
+            new System.Security.Claims.Claim(EuCyberNet.ServiceDefaults.Security.LocalTokens.ExpertIdClaim, Id.ToString()));
+    }
+
+    /// <summary>
+    /// A partner organisation's user (the token carries partner_id): its own training requests and the
+    /// external participants it nominated are those it created, so every call is made as this one user.
+    /// </summary>
+    private sealed record PartnerUser(Guid PartnerId) : Identity
+    {
+        public override string Token(string signingKey) => Tokens.Create(signingKey, $"drill-partner-user-{PartnerId:N}", "partner",
+            new System.Security.Claims.Claim(EuCyberNet.ServiceDefaults.Security.LocalTokens.PartnerIdClaim, PartnerId.ToString()));
+    }
 
     private async Task ProjectAsync(int n)
     {
@@ -243,11 +303,72 @@ public sealed class Load : IDisposable
             Body($"Drill project {n}, revised"), streamId: id);
     }
 
+    /// <summary>
+    /// A new course and a session of it, opened for enrolment. In one session in four a partner
+    /// nominates an external participant and the training manager then cancels the session
+    /// (TrainingSessionCancelled, and EnrolmentCancelled for the nomination); in one in four the
+    /// partner withdraws its nomination (EnrolmentCancelled); and one in four is a partner
+    /// country's training request met by a session that starts today (<see cref="TrainingRequestAsync"/>).
+    /// </summary>
     private async Task CourseAndSessionAsync(int n)
     {
-        if (await SessionAsync(n, Today.AddDays(40 + n % 20)) is { } sessionId)
-            await SendAsync("training", "open-session", HttpMethod.Post, $"training-sessions/{sessionId}/open", "training-manager", null, null,
-                streamId: sessionId);
+        var variant = n / _flows.Count % 4;
+        if (variant == 3)
+        {
+            await TrainingRequestAsync(n);
+            return;
+        }
+        if (await SessionAsync(n, Today.AddDays(40 + n % 20)) is not { } sessionId) return;
+        var session = $"training-sessions/{sessionId}";
+        if (!(await SendAsync("training", "open-session", HttpMethod.Post, $"{session}/open", "training-manager", null, null, streamId: sessionId)).Accepted
+            || variant == 0) return;
+        var nominated = await SendAsync("training", "nominate-participant", HttpMethod.Post, $"{session}/enrolments", "partner", null, new
+        {
+            participant = new { name = $"Drill Participant {n}", email = $"participant-{n}-{Guid.NewGuid():N}@example.ke", country = "KE" },
+        }, created: "enrolments", actor: _partnerUser);
+        if (nominated is not { Accepted: true, StreamId: { } enrolmentId }) return;
+        if (variant == 1)
+            await SendAsync("training", "cancel-session", HttpMethod.Post, $"{session}/cancel", "training-manager", null,
+                new { reason = "Drill: the trainer is not available" }, streamId: sessionId);
+        else
+            await SendAsync("training", "cancel-enrolment", HttpMethod.Post, $"enrolments/{enrolmentId}/cancel", "partner", null,
+                new { reason = "Drill: the participant changed jobs" }, streamId: enrolmentId, actor: _partnerUser);
+    }
+
+    /// <summary>
+    /// A partner submits a training request for its country; the training manager reviews and
+    /// approves it (TrainingRequestApproved), schedules it on a new session there that starts today
+    /// (TrainingRequestScheduled) and, once the session is delivered, delivers the request
+    /// (TrainingRequestDelivered). Moldova and two weeks, not Kenya: the other flows' sessions and
+    /// requests are in Kenya or a month ahead, and a request overlapping all of them would have
+    /// Coordination raise an overlap alert with each (as its rule says it should), well over a
+    /// thousand per drill. A run that crosses UTC midnight may be refused a step by the calendar;
+    /// the flow then stops there.
+    /// </summary>
+    private async Task TrainingRequestAsync(int n)
+    {
+        var submitted = await SendAsync("training", "submit-training-request", HttpMethod.Post, "training-requests", "partner", null, new
+        {
+            requester = "Information Technology and Cyber Security Service, Moldova",
+            beneficiaryCountry = "MD",
+            topic = $"Incident handling for the national CSIRT's new analysts ({n})",
+            roles = new[] { "cyber-incident-responder" },
+            themes = new[] { "incident-management-and-cip" },
+            audienceSize = 8 + n % 12,
+            preferredFrom = Iso(Today),
+            preferredTo = Iso(Today.AddDays(14)),
+        }, created: "training-requests", actor: _partnerUser);
+        if (submitted is not { Accepted: true, StreamId: { } requestId }) return;
+        var request = $"training-requests/{requestId}";
+        foreach (var step in new[] { "review", "approve" })
+            if (!(await SendAsync("training", $"{step}-training-request", HttpMethod.Post, $"{request}/{step}", "training-manager", null, null, streamId: requestId)).Accepted) return;
+        if (await SessionAsync(n, Today, enrolmentDeadline: Today, country: "MD", city: "Chisinau") is not { } sessionId) return;
+        var session = $"training-sessions/{sessionId}";
+        if (!(await SendAsync("training", "open-session", HttpMethod.Post, $"{session}/open", "training-manager", null, null, streamId: sessionId)).Accepted) return;
+        if (!(await SendAsync("training", "schedule-training-request", HttpMethod.Post, $"{request}/schedule", "training-manager", null,
+            new { sessionId = sessionId.ToString() }, streamId: requestId)).Accepted) return;
+        if (!(await SendAsync("training", "deliver-session", HttpMethod.Post, $"{session}/deliver", "training-manager", null, null, streamId: sessionId)).Accepted) return;
+        await SendAsync("training", "deliver-training-request", HttpMethod.Post, $"{request}/deliver", "training-manager", null, null, streamId: requestId);
     }
 
     /// <summary>
@@ -271,8 +392,8 @@ public sealed class Load : IDisposable
             if (!(await SendAsync("training", $"{step}-enrolment", HttpMethod.Post, $"{enrolment}/{step}", "training-manager", null, null, streamId: enrolmentId)).Accepted) return;
     }
 
-    /// <summary>A new course and a scheduled session of it starting on <paramref name="start"/>; the session's id.</summary>
-    private async Task<Guid?> SessionAsync(int n, DateOnly start, DateOnly? enrolmentDeadline = null)
+    /// <summary>A new course and a scheduled session of it starting on <paramref name="start"/>, in Nairobi unless told; the session's id.</summary>
+    private async Task<Guid?> SessionAsync(int n, DateOnly start, DateOnly? enrolmentDeadline = null, string country = "KE", string city = "Nairobi")
     {
         var course = await SendAsync("training", "add-course", HttpMethod.Post, "courses", "training-manager", null, new
         {
@@ -291,8 +412,8 @@ public sealed class Load : IDisposable
             courseId,
             startDate = Iso(start),
             endDate = Iso(start.AddDays(2)),
-            country = "KE",
-            city = "Nairobi",
+            country,
+            city,
             online = false,
             capacity = 20,
             enrolmentDeadline = Iso(enrolmentDeadline ?? start.AddDays(-7)),
@@ -300,12 +421,20 @@ public sealed class Load : IDisposable
         return session is { Accepted: true, StreamId: { } sessionId } ? sessionId : null;
     }
 
+    /// <summary>
+    /// The partner system reports a project over AMQP; for every second one it then reports an
+    /// activity under it (ProjectActivityReported → Coordination), published after the report was
+    /// confirmed, so the intake (one active consumer, in publication order) applies it to the project.
+    /// </summary>
     private async Task PartnerEventAsync(int n)
     {
         if (_partner is null) return;
         var reference = $"DRILL-{n}";
         await _partner.PublishAsync("project.reported", PartnerEvents.Report($"drill-{n}-{Guid.NewGuid():N}"[..40], reference));
         Interlocked.Increment(ref _partnerSent);
+        if (n / _flows.Count % 2 == 0) return;
+        await _partner.PublishAsync("project.activity-reported", PartnerEvents.Activity($"drill-{n}-activity-{Guid.NewGuid():N}"[..40], reference, $"{reference}-W1"));
+        Interlocked.Increment(ref _partnerActivitiesSent);
     }
 
     // ---- plumbing ----------------------------------------------------------------------------
@@ -350,19 +479,17 @@ public sealed class Load : IDisposable
     }
 
     private async Task<CommandOutcome> SendAsync(string service, string command, HttpMethod method, string path, string role, long? ifMatch,
-        object? body, string? created = null, Guid? streamId = null, ExpertIdentity? actor = null) =>
+        object? body, string? created = null, Guid? streamId = null, Identity? actor = null) =>
         (await ExchangeAsync(service, command, method, path, role, ifMatch, body, created, streamId, actor)).Outcome;
 
     private async Task<Exchange> ExchangeAsync(string service, string command, HttpMethod method, string path, string role, long? ifMatch,
-        object? body, string? created = null, Guid? streamId = null, ExpertIdentity? actor = null)
+        object? body, string? created = null, Guid? streamId = null, Identity? actor = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(BaseOf(service), path))
         {
             Content = body is null ? null : JsonContent.Create(body),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", actor is { } expert
-            ? Tokens.Create(_platform.SigningKey, $"expert-{expert.Id:N}", "expert", new System.Security.Claims.Claim(EuCyberNet.ServiceDefaults.Security.LocalTokens.ExpertIdClaim, expert.Id.ToString()))
-            : TokenFor(role, $"drill-{role}"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", actor?.Token(_platform.SigningKey) ?? TokenFor(role, $"drill-{role}"));
         if (ifMatch is { } expected) request.Headers.TryAddWithoutValidation("If-Match", $"\"{expected.ToString(CultureInfo.InvariantCulture)}\"");
         CommandOutcome outcome;
         Uri? location = null;
@@ -474,6 +601,25 @@ public static class PartnerEvents
             "startDate": "2027-01-01",
             "endDate": "2028-06-30",
             "status": "ongoing"
+          }
+        }
+        """;
+
+    /// <summary>An activity under a project the partner reported (<paramref name="projectRef"/>).</summary>
+    public static string Activity(string eventId, string projectRef, string activityRef) => $$"""
+        {
+          "eventId": "{{eventId}}",
+          "type": "activity-reported",
+          "occurredAt": "{{DateTimeOffset.UtcNow.AddMinutes(-1):yyyy-MM-ddTHH:mm:ssZ}}",
+          "projectRef": "{{projectRef}}",
+          "activity": {
+            "activityRef": "{{activityRef}}",
+            "title": "National CSIRT table-top exercise",
+            "activityType": "exercise",
+            "country": "MD",
+            "themes": ["incident-management-and-cip"],
+            "startDate": "2027-05-10",
+            "endDate": "2027-05-12"
           }
         }
         """;
