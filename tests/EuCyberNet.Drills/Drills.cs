@@ -250,7 +250,7 @@ public static class Drills
         Console.WriteLine(string.Create(i, $"  effects: {f.Consumed} of {f.ExpectedEffects} over {f.Subscriptions} subscriptions; missing {f.EffectsMissing}, unexpected {f.UnexpectedEffects}, double {f.DoubleEffects}; duplicates suppressed {f.DuplicatesSuppressed}"));
         Console.WriteLine(string.Create(i, $"  error queues: {(f.ErrorQueues.Count == 0 ? "empty" : string.Join(", ", f.ErrorQueues.Select(q => $"{q.Key}={q.Value}")))}; poison {f.PoisonInErrorQueues}/{f.PoisonExpected}, unexpected {f.UnexpectedInErrorQueues}"));
         if (f.PartnerSent + f.PartnerMalformed > 0)
-            Console.WriteLine(string.Create(i, $"  partner: {f.PartnerAccepted} accepted of {f.PartnerSent} sent; {f.PartnerRejected} rejected of {f.PartnerMalformed} malformed; dead-lettered {f.PartnerDeadLettered}"));
+            Console.WriteLine(string.Create(i, $"  partner: {f.PartnerAccepted} accepted of {f.PartnerSent} sent, activities {f.PartnerActivitiesAccepted} stored of {f.PartnerActivitiesSent} sent; {f.PartnerRejected} rejected of {f.PartnerMalformed} malformed; dead-lettered {f.PartnerDeadLettered}"));
         Console.WriteLine(string.Create(i, $"  read models: {f.ReadModelsChecked} checked, {f.ReadModelMismatches} differ from a rebuild"));
         foreach (var note in f.Notes.Where(n => n.Contains("differ", StringComparison.Ordinal) || n.StartsWith("not settled", StringComparison.Ordinal))) Console.WriteLine($"  ! {note}");
         var problems = f.Problems().ToList();

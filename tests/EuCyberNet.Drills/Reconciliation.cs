@@ -87,6 +87,12 @@ public sealed class DrillFigures
 
     public long PartnerAccepted { get; set; }
 
+    /// <summary>Partner activity reports (under a project the partner reported) confirmed by the broker.</summary>
+    public int PartnerActivitiesSent { get; set; }
+
+    /// <summary>Of them, those stored on their project (a <c>ProjectActivityReported</c> event naming the partner event).</summary>
+    public long PartnerActivitiesAccepted { get; set; }
+
     public int PartnerMalformed { get; set; }
 
     public long PartnerRejected { get; set; }
@@ -102,7 +108,8 @@ public sealed class DrillFigures
     public List<string> Notes { get; } = [];
 
     /// <summary>Accepted commands without their events, events their relay never published, and messages without their effect (and not parked as poison).</summary>
-    public long Lost => CommandsLost + RelayMissing + EffectsMissing + Math.Max(0, PartnerSent - PartnerAccepted) + Math.Max(0, PartnerMalformed - PartnerRejected);
+    public long Lost => CommandsLost + RelayMissing + EffectsMissing + Math.Max(0, PartnerSent - PartnerAccepted)
+        + Math.Max(0, PartnerActivitiesSent - PartnerActivitiesAccepted) + Math.Max(0, PartnerMalformed - PartnerRejected);
 
     /// <summary>Everything that must be zero (or equal) for the drill to pass.</summary>
     public IEnumerable<string> Problems()
@@ -116,6 +123,7 @@ public sealed class DrillFigures
         if (PoisonInErrorQueues != PoisonExpected) yield return $"poison: {PoisonInErrorQueues} in error queues, expected {PoisonExpected}";
         if (UnexpectedInErrorQueues > 0) yield return $"{UnexpectedInErrorQueues} unexpected messages in error queues";
         if (PartnerAccepted < PartnerSent) yield return $"partner: {PartnerAccepted} of {PartnerSent} confirmed events accepted";
+        if (PartnerActivitiesAccepted < PartnerActivitiesSent) yield return $"partner: {PartnerActivitiesAccepted} of {PartnerActivitiesSent} confirmed activities stored";
         if (PartnerRejected != PartnerMalformed) yield return $"partner: {PartnerRejected} rejected, {PartnerMalformed} malformed sent";
         if (PartnerDeadLettered > 0) yield return $"partner: {PartnerDeadLettered} dead-lettered";
         if (ReadModelMismatches > 0) yield return $"{ReadModelMismatches} read models differ from a rebuild";
@@ -319,6 +327,9 @@ public sealed class Reconciler(DrillPlatform platform, Load load, PublishedTap t
             f.PartnerSent = load.PartnerEventsSent;
             f.PartnerMalformed = PartnerMalformed;
             f.PartnerAccepted = await TotalAsync("projects", $"projects?source={partner.PartnerId}&pageSize=1");
+            f.PartnerActivitiesSent = load.PartnerActivitiesSent;
+            f.PartnerActivitiesAccepted = await platform.ScalarAsync("projects",
+                "select count(distinct data->>'partnerEventId') from mt_events where type <> 'tombstone' and data ? 'activity' and data ? 'partnerEventId'");
             f.PartnerRejected = await TotalAsync("projects", $"partner-events/rejected?amqpUser={partner.User}&pageSize=1");
         }
         f.RelaysCaughtUp = await RelaysCaughtUpAsync();

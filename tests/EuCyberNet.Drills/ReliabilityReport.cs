@@ -25,7 +25,7 @@ public static class ReliabilityReport
               string.Create(i, $"<br>(poison {f.PoisonInErrorQueues}/{f.PoisonExpected}, unexpected {f.UnexpectedInErrorQueues})");
         var partner = f.PartnerSent + f.PartnerMalformed == 0
             ? "–"
-            : string.Create(i, $"{f.PartnerAccepted} / {f.PartnerSent}, {f.PartnerRejected} / {f.PartnerMalformed}");
+            : string.Create(i, $"{f.PartnerAccepted} / {f.PartnerSent} (activities {f.PartnerActivitiesAccepted} / {f.PartnerActivitiesSent}), {f.PartnerRejected} / {f.PartnerMalformed}");
         var problems = f.Problems().ToList();
         var result = problems.Count == 0 ? "pass" : "**FAIL**: " + string.Join("; ", problems);
         return string.Create(i,
