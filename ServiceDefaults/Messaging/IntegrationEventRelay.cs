@@ -44,6 +44,10 @@ public sealed partial class IntegrationEventRelay : SubscriptionBase
         _options = options.Value;
         Name = SubscriptionName;
         Options.BatchSize = _options.BatchSize;
+        // A stateless mapper that names the types it announces: the daemon's pages hold only those.
+        // (A stateful mapper folds each stream from the page's events, so it needs all of them.)
+        if (mapper is not IStatefulIntegrationEventMapper && mapper.AnnouncingTypes is { } types)
+            foreach (var type in types) IncludeType(type);
     }
 
     public override async Task<IChangeListener> ProcessEventsAsync(

@@ -11,6 +11,13 @@ namespace EuCyberNet.Coordination.Overlaps;
 /// </summary>
 public sealed class OverlapIntegrationEvents : IIntegrationEventMapper
 {
+    /// <summary>
+    /// Only overlap events announce anything; the store is mostly the events recorded from other
+    /// services, which the relay therefore no longer reads (one page query per page, no rows).
+    /// </summary>
+    public IReadOnlyCollection<Type> AnnouncingTypes { get; } =
+        [typeof(OverlapRaised), typeof(OverlapAcknowledged), typeof(OverlapResolved), typeof(OverlapDismissed)];
+
     public IEnumerable<IIntegrationEvent> Map(IEvent domainEvent) => domainEvent.Data switch
     {
         OverlapRaised e => [new OverlapAlertRaised(domainEvent.StreamId, e.ActivityA, e.ActivityB, e.Countries.Count > 0 ? e.Countries[0] : "",
