@@ -30,12 +30,7 @@ public sealed class MartenFailureLogTests : IAsyncLifetime
     [Fact]
     public async Task An_append_that_lost_a_race_is_logged_at_debug_without_parameter_values()
     {
-        var id = Guid.NewGuid();
-        await using (var open = Store.LightweightSession())
-        {
-            open.Events.StartStream<Tally>(id, new TallyOpened("contested-tally-name"));
-            await open.SaveChangesAsync();
-        }
+        var id = await OpenTallyAsync("contested-tally-name");
         await using var first = Store.LightweightSession();
         await using var second = Store.LightweightSession();
         (await first.Events.FetchForWriting<Tally>(id)).AppendOne(new TallyCounted(1));
@@ -55,12 +50,7 @@ public sealed class MartenFailureLogTests : IAsyncLifetime
     [Fact]
     public async Task A_repeated_create_is_logged_at_debug()
     {
-        var id = Guid.NewGuid();
-        await using (var open = Store.LightweightSession())
-        {
-            open.Events.StartStream<Tally>(id, new TallyOpened("first"));
-            await open.SaveChangesAsync();
-        }
+        var id = await OpenTallyAsync("first");
         _logs.Clear();
 
         await using var again = Store.LightweightSession();
@@ -101,6 +91,16 @@ public sealed class MartenFailureLogTests : IAsyncLifetime
         Assert.True(MartenFailureLog.IsLostRace(new InvalidOperationException("wrapped", duplicate)));
         Assert.False(MartenFailureLog.IsLostRace(disk));
         Assert.False(MartenFailureLog.IsLostRace(new TimeoutException()));
+    }
+
+    /// <summary>A new tally stream, committed; its id.</summary>
+    private async Task<Guid> OpenTallyAsync(string name)
+    {
+        var id = Guid.NewGuid();
+        await using var open = Store.LightweightSession();
+        open.Events.StartStream<Tally>(id, new TallyOpened(name));
+        await open.SaveChangesAsync();
+        return id;
     }
 
     private sealed record Entry(string Category, LogLevel Level, string Message, Exception? Exception);
