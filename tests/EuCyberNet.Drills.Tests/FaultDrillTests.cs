@@ -6,8 +6,8 @@ namespace EuCyberNet.Drills.Tests;
 /// The fault drills that fit CI time, run as tests: every service as a real process on the servers
 /// the run provides, a short bounded load, the fault, then the same reconciliation as
 /// `./eucybernet drill` (every accepted command's events stored, every integration event the stored
-/// events owe published, every published integration event applied once by every subscriber, error queues holding exactly the poison, read models equal to
-/// a rebuild). Broker and database restarts need servers of their own and minutes each; they run
+/// events owe published, every published integration event applied once by every subscriber, error
+/// queues holding exactly the poison, read models equal to a rebuild). Broker and database restarts need servers of their own and minutes each; they run
 /// in `./eucybernet drill` (docs/reliability.md).
 /// </summary>
 public sealed class FaultDrillTests
