@@ -47,7 +47,7 @@ public sealed partial class IntegrationEventRelay : SubscriptionBase
         // Load the next page only once the page in hand is confirmed and checkpointed, so that the next
         // page holds everything committed meanwhile. Marten's default reads ahead one page per
         // high-water tick (one group commit each, 5-60 events under load) and queues them; each queued
-        // page then costs a whole publish-confirm-checkpoint cycle (20-90 ms here), so once the relay
+        // page then costs a whole publish-confirm-checkpoint cycle (20-110 ms here), so once the relay
         // fell behind it stayed behind: at 500 commands/s it ran 0.3-1.7 s late (docs/performance.md).
         Options.MaximumHopperSize = 1;
         // A stateless mapper that names the types it announces: the daemon's pages hold only those.
