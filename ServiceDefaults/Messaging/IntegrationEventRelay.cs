@@ -59,21 +59,31 @@ public sealed partial class IntegrationEventRelay : SubscriptionBase
     public override async Task<IChangeListener> ProcessEventsAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
     {
+        var outgoing = await MapPageAsync(_mapper, operations, page.Events, cancellationToken);
+        if (outgoing.Count > 0) await PublishUntilConfirmedAsync(outgoing, cancellationToken);
+        return NullChangeListener.Instance;
+    }
+
+    /// <summary>
+    /// The integration events a page of events announces, in order, each with its MessageId: what the
+    /// relay publishes for the page (and what the fault drills expect it to have published).
+    /// </summary>
+    public static async Task<List<Outgoing>> MapPageAsync(
+        IIntegrationEventMapper mapper, IQuerySession session, IReadOnlyList<IEvent> events, CancellationToken ct)
+    {
         var outgoing = new List<Outgoing>();
         // Stateful mappers get the page's streams folded once, forward, in memory (not one AggregateStreamAsync per event).
-        var states = _mapper is IStatefulIntegrationEventMapper ? new PageStreamStates(operations, page.Events) : null;
-        foreach (var source in page.Events)
+        var states = mapper is IStatefulIntegrationEventMapper ? new PageStreamStates(session, events) : null;
+        foreach (var source in events)
         {
-            var messages = _mapper is IStatefulIntegrationEventMapper stateful
-                ? await stateful.MapAsync(source, states!, cancellationToken)
-                : _mapper.Map(source);
+            var messages = mapper is IStatefulIntegrationEventMapper stateful
+                ? await stateful.MapAsync(source, states!, ct)
+                : mapper.Map(source);
             var index = 0;
             foreach (var message in messages)
                 outgoing.Add(new Outgoing(source, message, MessageIdFor(source.Id, index++)));
         }
-
-        if (outgoing.Count > 0) await PublishUntilConfirmedAsync(outgoing, cancellationToken);
-        return NullChangeListener.Instance;
+        return outgoing;
     }
 
     /// <summary>The first message of an event gets the event's own id; further ones a name-based id.</summary>
@@ -149,7 +159,8 @@ public sealed partial class IntegrationEventRelay : SubscriptionBase
         _ => null,
     };
 
-    private sealed record Outgoing(IEvent Source, IIntegrationEvent Message, Guid MessageId);
+    /// <summary>One integration event to publish, with the event that announces it and its MessageId.</summary>
+    public sealed record Outgoing(IEvent Source, IIntegrationEvent Message, Guid MessageId);
 
     [LoggerMessage(LogLevel.Warning, "Relay could not publish {Failed} of {Total} messages (attempt {Attempt}); retrying in {DelayMs} ms, checkpoint held")]
     private static partial void LogPublishFailed(ILogger logger, Exception? exception, int failed, int total, int attempt, double delayMs);

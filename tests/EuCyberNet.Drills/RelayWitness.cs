@@ -64,15 +64,8 @@ public static class RelayWitness
                 .Take(PageSize)
                 .ToListAsync(ct);
             if (page.Count == 0) return owed;
-            var states = mapper is IStatefulIntegrationEventMapper ? new PageStreamStates(session, page) : null;
-            foreach (var e in page)
-            {
-                var messages = mapper is IStatefulIntegrationEventMapper stateful
-                    ? await stateful.MapAsync(e, states!, ct)
-                    : mapper.Map(e);
-                var index = 0;
-                foreach (var message in messages) owed[IntegrationEventRelay.MessageIdFor(e.Id, index++)] = message.GetType().Name;
-            }
+            foreach (var message in await IntegrationEventRelay.MapPageAsync(mapper, session, page, ct))
+                owed[message.MessageId] = message.Message.GetType().Name;
             after = page[^1].Sequence;
         }
     }
