@@ -33,22 +33,29 @@ internal static class Baselines
     /// <summary>Raw Npgsql: an autocommitted single-row insert of the event's JSON per operation.</summary>
     public static async Task<Func<int, long, Task>> RawInsertAsync(string connectionString)
     {
-        await using (var connection = new NpgsqlConnection(connectionString))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand(
-                "create table if not exists raw_events (seq bigserial primary key, stream_id uuid not null, type text not null, data jsonb not null, created timestamptz not null default now())",
-                connection);
-            await create.ExecuteNonQueryAsync();
-        }
+        await CreateRawTableAsync(connectionString);
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        return async (_, _) =>
-        {
-            await using var command = dataSource.CreateCommand("insert into raw_events (stream_id, type, data) values ($1, 'project_registered', $2::jsonb)");
-            command.Parameters.AddWithValue(Guid.NewGuid());
-            command.Parameters.AddWithValue(EventJson);
-            await command.ExecuteNonQueryAsync();
-        };
+        return (_, _) => RawInsertOneAsync(dataSource);
+    }
+
+    /// <summary>The raw baseline's table: a sequence, the stream id, the type and the JSON.</summary>
+    public static async Task CreateRawTableAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand(
+            "create table if not exists raw_events (seq bigserial primary key, stream_id uuid not null, type text not null, data jsonb not null, created timestamptz not null default now())",
+            connection);
+        await create.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>One raw baseline operation: the event's JSON inserted as one row, autocommitted.</summary>
+    public static async Task RawInsertOneAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("insert into raw_events (stream_id, type, data) values ($1, 'project_registered', $2::jsonb)");
+        command.Parameters.AddWithValue(Guid.NewGuid());
+        command.Parameters.AddWithValue(EventJson);
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ using EuCyberNet.Benchmarks;
 // throwaway PostgreSQL and RabbitMQ servers, builds Release and passes them in the environment.
 //
 //   dotnet tests/EuCyberNet.Benchmarks/bin/Release/net10.0/EuCyberNet.Benchmarks.dll
-//       [--quick] [--runs 3] [--only commands,rate,messaging,propagation,reads,experts,coldstart] [--out docs/performance.md]
+//       [--quick] [--runs 3] [--only commands,rate,messaging,propagation,reads,experts,inprocess,coldstart] [--out docs/performance.md]
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var options = BenchOptions.Parse(args);
@@ -17,6 +17,8 @@ await using (var platform = Platform.FromEnvironment(options.Configuration))
 {
     var system = new SystemUnderTest(platform, options, report);
     await system.RunAsync();
+    // BenchmarkDotNet, in this process, once the services are stopped: the write path without HTTP.
+    if (options.Only.Contains("inprocess")) await InProcess.RunAsync(platform, options, report);
 }
 
 if (options.Only.Contains("coldstart")) await ColdStart.RunAsync(options, report);
@@ -32,7 +34,7 @@ return report.Failures == 0 ? 0 : 1;
 
 internal sealed record BenchOptions(bool Quick, int Runs, HashSet<string> Only, string? Out, string Configuration)
 {
-    public static readonly string[] All = ["commands", "rate", "messaging", "propagation", "reads", "experts", "coldstart"];
+    public static readonly string[] All = ["commands", "rate", "messaging", "propagation", "reads", "experts", "inprocess", "coldstart"];
 
     public TimeSpan RunDuration => Quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(10);
 
