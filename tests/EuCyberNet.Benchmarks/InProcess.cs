@@ -41,15 +41,24 @@ internal static class InProcess
             .WithWarmupCount(options.Quick ? 2 : 3)
             .WithIterationCount(options.Quick ? 5 : 10)
             .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(options.Quick ? 250 : 500));
+        var artifacts = Path.Combine(Path.GetTempPath(), $"eucybernet-bdn-{Environment.ProcessId}");
         var config = ManualConfig.CreateEmpty()
             .AddJob(job)
             .AddColumnProvider(DefaultColumnProviders.Instance)
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddLogger(ConsoleLogger.Default)
             .WithOption(ConfigOptions.DisableLogFile, true)
-            .WithArtifactsPath(Path.Combine(Path.GetTempPath(), $"eucybernet-bdn-{Environment.ProcessId}"));
+            .WithArtifactsPath(artifacts);
 
-        var summary = BenchmarkRunner.Run<WritePathBenchmarks>(config);
+        Summary summary;
+        try
+        {
+            summary = BenchmarkRunner.Run<WritePathBenchmarks>(config);
+        }
+        finally
+        {
+            if (Directory.Exists(artifacts)) Directory.Delete(artifacts, recursive: true); // its table is printed above and kept in ours
+        }
         var load = Machine.LoadAverage();
         foreach (var inFlight in new[] { 1, WritePathBenchmarks.InFlight })
         {
