@@ -63,11 +63,16 @@ internal static class Cpu
 
     public static bool Available { get; } = OperatingSystem.IsLinux() && File.Exists("/proc/self/stat");
 
-    /// <summary>CPU milliseconds so far of each root process and all its descendants, those that exited included.</summary>
+    /// <summary>
+    /// CPU milliseconds so far of each root process and all its descendants, those that exited
+    /// included. The benchmark process itself (<see cref="Machine.SelfPid"/>) counts alone: the
+    /// services, wrk and the tracer it starts are its children, measured as what they are, so neither
+    /// they nor the CPU of those it has reaped are the in-process baselines' or the load generator's.
+    /// </summary>
     public static double TreeMs(IEnumerable<int> roots)
     {
         if (!Available) return double.NaN;
-        var stats = new Dictionary<int, (int Parent, long Ticks)>();
+        var stats = new Dictionary<int, Stat>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
@@ -80,7 +85,12 @@ internal static class Cpu
         while (queue.TryDequeue(out var pid))
         {
             if (!seen.Add(pid)) continue;
-            if (stats.TryGetValue(pid, out var s)) ticks += s.Ticks;
+            if (pid == Machine.SelfPid)
+            {
+                if (stats.TryGetValue(pid, out var self)) ticks += self.Own;
+                continue;
+            }
+            if (stats.TryGetValue(pid, out var s)) ticks += s.Own + s.Reaped;
             if (children.TryGetValue(pid, out var kids)) foreach (var k in kids) queue.Enqueue(k);
         }
         return ticks * MsPerTick;
@@ -107,7 +117,10 @@ internal static class Cpu
         static double Kb(string line) => double.Parse(line.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
     }
 
-    private static (int Parent, long Ticks)? Read(int pid)
+    /// <summary>A process's parent, its own CPU ticks (utime + stime) and those of the children it has reaped (cutime + cstime).</summary>
+    private readonly record struct Stat(int Parent, long Own, long Reaped);
+
+    private static Stat? Read(int pid)
     {
         try
         {
@@ -116,8 +129,8 @@ internal static class Cpu
             // fields[0] is field 3 (state): ppid is field 4, utime and stime are fields 14 and 15, and
             // cutime and cstime (16, 17) the CPU of children it has reaped: a PostgreSQL backend that
             // exits moves its CPU into the postmaster's, so a tree's total never goes down.
-            return (int.Parse(fields[1], CultureInfo.InvariantCulture),
-                fields[11..15].Sum(f => long.Parse(f, CultureInfo.InvariantCulture)));
+            long Ticks(int field) => long.Parse(fields[field - 3], CultureInfo.InvariantCulture);
+            return new Stat(int.Parse(fields[1], CultureInfo.InvariantCulture), Ticks(14) + Ticks(15), Ticks(16) + Ticks(17));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {

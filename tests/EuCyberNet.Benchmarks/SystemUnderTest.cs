@@ -395,15 +395,15 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
             var duration = run < 0 ? TimeSpan.FromSeconds(2) : options.RunDuration;
             // Where the path's CPU goes (first measured run): each process, until Coordination has caught up.
             string[] names = [.. _running.Keys.Order(StringComparer.Ordinal)];
-            int[] each = [.. names.Select(n => _running[n].Pid), platform.PostgresPid, platform.RabbitPid];
-            double[] before = [.. Profile.CpuEach(each), SelfCpuMs()];
+            int[] each = [.. names.Select(n => _running[n].Pid), platform.PostgresPid, platform.RabbitPid, Machine.SelfPid];
+            var before = Profile.CpuEach(each);
             var load = await OpenLoop.RunAsync(rate, duration, async (n, ct) => ids.Add(await RegisterAsync(client, $"Propagated project {n}", ct)),
                 [.. ServicePids, .. ServerPids]);
             SampleRss();
             var (r, m) = await Propagation.MeasureAsync(_databases["projects"], _databases["coordination"], [.. ids], TimeSpan.FromSeconds(90));
             if (run == 0)
             {
-                var per = Profile.CpuEach(each).Append(SelfCpuMs()).Zip(before, (a, b) => (a - b) / Math.Max(1, ids.Count)).ToArray();
+                var per = Profile.CpuEach(each).Zip(before, (a, b) => (a - b) / Math.Max(1, ids.Count)).ToArray();
                 string[] labels = [.. names, "PostgreSQL", "RabbitMQ", "load generator (bench process)"];
                 report.Note($"Profile, propagation at {Report.F(rate)}/s (first run, until Coordination caught up; {ids.Count} commands): CPU per command — " +
                             string.Join(", ", labels.Zip(per, (l, c) => $"{l} {Report.F(c, 2)} ms")) +
@@ -426,13 +426,6 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
             report.Add(new Row("propagation at 500 commands/s", f.Name + $" (achieved {Report.F(f.PerSecond)} commands/s): p50 / p99",
                 $"{Report.F(f.P50Ms, 1)} / {Report.F(f.P99Ms, 1)} ms", "—", "—", "p50 < 50 ms, p99 < 250 ms",
                 Report.Verdict(f.P50Ms < 50 && f.P99Ms < 250) + (f.Errors > 0 ? $" ({f.Errors} commands failed)" : ""), Machine.LoadAverage()));
-    }
-
-    /// <summary>The benchmark process's own CPU (the load generator), without the servers it started.</summary>
-    private static double SelfCpuMs()
-    {
-        using var self = System.Diagnostics.Process.GetCurrentProcess();
-        return self.TotalProcessorTime.TotalMilliseconds;
     }
 
     // ---------------------------------------------------------------- reads
