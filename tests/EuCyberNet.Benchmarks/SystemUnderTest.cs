@@ -383,6 +383,14 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
 
     // ---------------------------------------------------------------- propagation
 
+    /// <summary>
+    /// The unmeasured run before the propagation runs. It is long because each service JIT-compiles
+    /// about 35,000 methods in its first 40 s under load (docs/performance.md, item 14): with a 2 s
+    /// warm-up, <c>--only propagation</c> measured the compiler as much as the path (p50 to the read model
+    /// 228–424 ms), while the full run, whose earlier phases had warmed the services, measured 48–52 ms.
+    /// </summary>
+    private TimeSpan PropagationWarmUp => options.Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(30);
+
     private async Task PropagationAsync()
     {
         const double rate = 500;
@@ -392,7 +400,7 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
         for (var run = -1; run < options.Runs; run++)
         {
             var ids = new ConcurrentBag<Guid>();
-            var duration = run < 0 ? TimeSpan.FromSeconds(2) : options.RunDuration;
+            var duration = run < 0 ? PropagationWarmUp : options.RunDuration;
             // Where the path's CPU goes (first measured run): each process, until Coordination has caught up.
             string[] names = [.. _running.Keys.Order(StringComparer.Ordinal)];
             int[] each = [.. names.Select(n => _running[n].Pid), platform.PostgresPid, platform.RabbitPid, Machine.SelfPid];
