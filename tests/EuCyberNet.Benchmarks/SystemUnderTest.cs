@@ -404,6 +404,7 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
             // Where the path's CPU goes (first measured run): each process, until Coordination has caught up.
             string[] names = [.. _running.Keys.Order(StringComparer.Ordinal)];
             int[] each = [.. names.Select(n => _running[n].Pid), platform.PostgresPid, platform.RabbitPid, Machine.SelfPid];
+            var statements = run == 0 && await Profile.ResetStatementsAsync(platform.AdminConnection);
             var before = Profile.CpuEach(each);
             var load = await OpenLoop.RunAsync(rate, duration, async (n, ct) => ids.Add(await RegisterAsync(client, $"Propagated project {n}", ct)),
                 [.. ServicePids, .. ServerPids]);
@@ -416,6 +417,12 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
                 report.Note($"Profile, propagation at {Report.F(rate)}/s (first run, until Coordination caught up; {ids.Count} commands): CPU per command — " +
                             string.Join(", ", labels.Zip(per, (l, c) => $"{l} {Report.F(c, 2)} ms")) +
                             $"; services + PostgreSQL + RabbitMQ {Report.F(per[..^1].Sum(), 2)} ms.");
+                if (statements)
+                    foreach (var service in new[] { "projects", "coordination" })
+                    {
+                        var top = await Profile.TopStatementsAsync(platform.AdminConnection, new NpgsqlConnectionStringBuilder(_databases[service]).Database!, ids.Count, top: 10);
+                        report.Note($"Top PostgreSQL statements of {service}, propagation at {Report.F(rate)}/s (execution time only):<br>" + string.Join("<br>", top));
+                    }
             }
             if (run < 0)
             {
