@@ -157,20 +157,25 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
         int[] gatewayCpu = [.. ServicePids, .. ServerPids];
         int[] inProcessCpu = [Machine.SelfPid, .. ServerPids];
 
-        // What the processes burn with no load at all (daemon polling, health and lag probes, timers):
-        // at a few hundred commands a second it is a visible part of the CPU per command.
-        int[] each = [_running["gateway"].Pid, _running["projects"].Pid, platform.PostgresPid];
-        var idleBefore = Profile.CpuEach(each);
-        await Task.Delay(TimeSpan.FromSeconds(5));
-        var idle = Profile.CpuEach(each).Zip(idleBefore, (a, b) => (a - b) / 5).ToArray();
-        report.Note($"Idle CPU before the command runs{(groupCommit ? "" : " (group commit off)")}: gateway {Report.F(idle[0])} ms/s, Projects {Report.F(idle[1])} ms/s, " +
-                    $"PostgreSQL {Report.F(idle[2])} ms/s (included in the CPU per command above; it weighs more at low throughput).");
-
-        // Warm up JIT, pools and caches on every path before measuring.
-        await Wrk.RunAsync(Gateway, script, _token, 8, TimeSpan.FromSeconds(3), gatewayCpu);
+        // Warm up JIT, pools and caches on every path before measuring. The services just started:
+        // each JIT-compiles tens of thousands of methods in its first half minute under load (item 14
+        // of docs/performance.md), which a 3 s warm-up left to the first runs (1 client: 112, 207 and
+        // 246 commands/s in runs 1-3 of 2026-11-29 12:22). The in-process baselines settle in seconds.
+        await Wrk.RunAsync(Gateway, script, _token, 8, options.Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(30), gatewayCpu);
         await ClosedLoop.RunAsync(8, TimeSpan.FromSeconds(2), 500, Baselines.PlainMarten(marten, 8), inProcessCpu);
         await ClosedLoop.RunAsync(8, TimeSpan.FromSeconds(2), 500, raw, inProcessCpu);
         await AnalyzeAsync();
+
+        // What the processes burn with no load at all (daemon polling, health and lag probes, timers):
+        // at a few hundred commands a second it is a visible part of the CPU per command. Measured once
+        // the warm-up's tail has settled (the relay's last pages, the JIT's last recompilations).
+        int[] each = [_running["gateway"].Pid, _running["projects"].Pid, platform.PostgresPid];
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var idleBefore = Profile.CpuEach(each);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var idle = Profile.CpuEach(each).Zip(idleBefore, (a, b) => (a - b) / 5).ToArray();
+        report.Note($"Idle CPU after the warm-up, before the command runs{(groupCommit ? "" : " (group commit off)")}: gateway {Report.F(idle[0])} ms/s, Projects {Report.F(idle[1])} ms/s, " +
+                    $"PostgreSQL {Report.F(idle[2])} ms/s (included in the CPU per command above; it weighs more at low throughput).");
 
         var suffix = groupCommit ? "" : ", group commit off";
         foreach (var clients in levels)
