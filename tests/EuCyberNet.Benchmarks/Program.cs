@@ -38,6 +38,14 @@ internal sealed record BenchOptions(bool Quick, int Runs, HashSet<string> Only, 
 
     public TimeSpan RunDuration => Quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Unmeasured load on services just started, before a phase's runs: each service JIT-compiles
+    /// about 35,000 methods in its first 40 s under load (docs/performance.md, item 14). With 2–3 s
+    /// the first runs measured the compiler: 112, 207 and 246 commands/s at 1 client in runs 1–3;
+    /// p50 to Coordination's read model 228–424 ms in <c>--only propagation</c>, 48–52 ms warm.
+    /// </summary>
+    public TimeSpan WarmUp => Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(30);
+
     public static BenchOptions Parse(string[] args)
     {
         var quick = args.Contains("--quick");

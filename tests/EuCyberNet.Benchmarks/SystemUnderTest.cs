@@ -157,11 +157,8 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
         int[] gatewayCpu = [.. ServicePids, .. ServerPids];
         int[] inProcessCpu = [Machine.SelfPid, .. ServerPids];
 
-        // Warm up JIT, pools and caches on every path before measuring. The services just started:
-        // each JIT-compiles tens of thousands of methods in its first half minute under load (item 14
-        // of docs/performance.md), which a 3 s warm-up left to the first runs (1 client: 112, 207 and
-        // 246 commands/s in runs 1-3 of 2026-11-29 12:22). The in-process baselines settle in seconds.
-        await Wrk.RunAsync(Gateway, script, _token, 8, options.Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(30), gatewayCpu);
+        // Warm up JIT, pools and caches on every path before measuring (the in-process baselines settle in seconds).
+        await Wrk.RunAsync(Gateway, script, _token, 8, options.WarmUp, gatewayCpu);
         await ClosedLoop.RunAsync(8, TimeSpan.FromSeconds(2), 500, Baselines.PlainMarten(marten, 8), inProcessCpu);
         await ClosedLoop.RunAsync(8, TimeSpan.FromSeconds(2), 500, raw, inProcessCpu);
         await AnalyzeAsync();
@@ -237,12 +234,15 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
         var mode = groupCommit ? "group commit on" : "group commit off";
         report.Note($"Profile, {clients} clients, {mode}: CPU per command — gateway {Report.F(per[0], 2)} ms, Projects {Report.F(per[1], 2)} ms, " +
                     $"PostgreSQL {Report.F(per[2], 2)} ms ({Report.F(run.PerSecond)} commands/s).");
-        if (statements)
-        {
-            var top = await Profile.TopStatementsAsync(platform.AdminConnection, new Npgsql.NpgsqlConnectionStringBuilder(_databases["projects"]).Database!, run.Operations);
-            report.Note($"Top PostgreSQL statements, {clients} clients, {mode} (pg_stat_statements; execution time only):<br>" + string.Join("<br>", top));
-        }
+        if (statements) await NoteStatementsAsync("projects", $"{clients} clients, {mode}", run.Operations);
         return run;
+    }
+
+    /// <summary>Notes a service database's statements that took the most time since the last reset, per operation.</summary>
+    private async Task NoteStatementsAsync(string service, string during, long operations, int top = 8, string unit = "command")
+    {
+        var lines = await Profile.TopStatementsAsync(platform.AdminConnection, new NpgsqlConnectionStringBuilder(_databases[service]).Database!, operations, top, unit);
+        report.Note($"Top PostgreSQL statements of {service}, {during} (pg_stat_statements; execution time only):<br>" + string.Join("<br>", lines));
     }
 
     /// <summary>An HTTP client for the gateway, with the benchmark's token.</summary>
@@ -379,22 +379,11 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
                     $"RabbitMQ {Report.F(per[2], 2)} ms, PostgreSQL {Report.F(per[3], 2)} ms ({Report.F(run.PerSecond)} events/s).");
         if (statements)
             foreach (var service in new[] { "projects", "coordination" })
-            {
-                var top = await Profile.TopStatementsAsync(platform.AdminConnection, new NpgsqlConnectionStringBuilder(_databases[service]).Database!, run.Operations, top: 6, unit: "event");
-                report.Note($"Top PostgreSQL statements of {service}, pipeline (execution time only):<br>" + string.Join("<br>", top));
-            }
+                await NoteStatementsAsync(service, "pipeline", run.Operations, top: 6, unit: "event");
         return run;
     }
 
     // ---------------------------------------------------------------- propagation
-
-    /// <summary>
-    /// The unmeasured run before the propagation runs. It is long because each service JIT-compiles
-    /// about 35,000 methods in its first 40 s under load (docs/performance.md, item 14): with a 2 s
-    /// warm-up, <c>--only propagation</c> measured the compiler as much as the path (p50 to the read model
-    /// 228–424 ms), while the full run, whose earlier phases had warmed the services, measured 48–52 ms.
-    /// </summary>
-    private TimeSpan PropagationWarmUp => options.Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(30);
 
     private async Task PropagationAsync()
     {
@@ -405,7 +394,7 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
         for (var run = -1; run < options.Runs; run++)
         {
             var ids = new ConcurrentBag<Guid>();
-            var duration = run < 0 ? PropagationWarmUp : options.RunDuration;
+            var duration = run < 0 ? options.WarmUp : options.RunDuration;
             // Where the path's CPU goes (first measured run): each process, until Coordination has caught up.
             string[] names = [.. _running.Keys.Order(StringComparer.Ordinal)];
             int[] each = [.. names.Select(n => _running[n].Pid), platform.PostgresPid, platform.RabbitPid, Machine.SelfPid];
@@ -424,10 +413,7 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
                             $"; services + PostgreSQL + RabbitMQ {Report.F(per[..^1].Sum(), 2)} ms.");
                 if (statements)
                     foreach (var service in new[] { "projects", "coordination" })
-                    {
-                        var top = await Profile.TopStatementsAsync(platform.AdminConnection, new NpgsqlConnectionStringBuilder(_databases[service]).Database!, ids.Count, top: 10);
-                        report.Note($"Top PostgreSQL statements of {service}, propagation at {Report.F(rate)}/s (execution time only):<br>" + string.Join("<br>", top));
-                    }
+                        await NoteStatementsAsync(service, $"propagation at {Report.F(rate)}/s", ids.Count, top: 10);
             }
             if (run < 0)
             {
