@@ -84,11 +84,11 @@ internal static class Baselines
         var registered = Enumerable.Range(0, clients).Select(_ => new Queue<Guid>()).ToArray();
         return async (worker, n) =>
         {
-            await using var session = store.LightweightSession();
-            session.LastModifiedBy = "benchmark";
             var mine = registered[worker];
             if (n % 2 == 0 && mine.TryDequeue(out var id))
             {
+                await using var session = store.LightweightSession();
+                session.LastModifiedBy = "benchmark";
                 var stream = await session.Events.FetchForWriting<Project>(id);
                 stream.AppendOne(new ProjectDetailsChanged(Details($"Bench project {id} renamed"), ["title"]));
                 await session.SaveChangesAsync();
@@ -96,10 +96,18 @@ internal static class Baselines
             else
             {
                 id = Guid.NewGuid();
-                session.Events.StartStream<Project>(id, new ProjectRegistered(Details($"Bench project {n}")));
-                await session.SaveChangesAsync();
+                await PlainMartenRegisterAsync(store, id, Details($"Bench project {n}"));
                 mine.Enqueue(id);
             }
         };
+    }
+
+    /// <summary>One plain Marten registration: a new project stream, its first event and inline snapshot, one SaveChangesAsync.</summary>
+    public static async Task PlainMartenRegisterAsync(IDocumentStore store, Guid id, ProjectDetails details)
+    {
+        await using var session = store.LightweightSession();
+        session.LastModifiedBy = "benchmark";
+        session.Events.StartStream<Project>(id, new ProjectRegistered(details));
+        await session.SaveChangesAsync();
     }
 }
