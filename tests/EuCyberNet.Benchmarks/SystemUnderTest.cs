@@ -304,6 +304,23 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
     // The partner intake stores one to two thousand events a second here: a smaller burst keeps a run within its bound.
     private int PartnerBurstSize => options.Quick ? 500 : 1000;
 
+    /// <summary>
+    /// Bursts of a messaging benchmark, unmeasured, for <see cref="BenchOptions.WarmUp"/>, then ANALYZE.
+    /// Besides the services' JIT (item 14 of performance.md), this is about the tables: until
+    /// 2026-11-29 14:30 UTC a warm-up of a few hundred events let ANALYZE (ours, or autovacuum's
+    /// after its first 50 rows) record the stores' tables as nearly empty; PostgreSQL then plans a
+    /// lookup by primary key as a scan of the whole table, keeps that plan on each connection until
+    /// the next ANALYZE, and the measured bursts grew the tables by thousands of rows. In one run,
+    /// Projects' `mt_streams` was scanned whole 8,037 times (13 million rows read).
+    /// </summary>
+    private async Task WarmUpAsync(Func<Task<Run>> burst)
+    {
+        var warming = System.Diagnostics.Stopwatch.StartNew();
+        do await burst();
+        while (warming.Elapsed < options.WarmUp);
+        await AnalyzeAsync();
+    }
+
     private async Task<Run> RawRabbitAsync(int messages) =>
         await RawRabbit.RunAsync(platform.VirtualHost!, messages, Baselines.EventJson, [Machine.SelfPid, platform.RabbitPid]);
 
@@ -311,8 +328,7 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
     {
         var projects = _running["projects"];
         var ingest = await PartnerBurst.PrepareAsync(platform, projects.Address, _token);
-        await ingest.RunAsync(200, _databases["projects"], [projects.Pid, platform.RabbitPid, .. ServerPids]); // warm-up
-        await AnalyzeAsync();
+        await WarmUpAsync(() => ingest.RunAsync(PartnerBurstSize, _databases["projects"], [projects.Pid, platform.RabbitPid, .. ServerPids]));
         await RawRabbitAsync(500);
         List<Run> ours = [], raw = [];
         for (var run = 0; run < options.Runs; run++)
@@ -335,8 +351,7 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
     {
         var pipeline = new RelayPipeline(_databases["projects"], _databases["coordination"]);
         int[] cpu = [_running["projects"].Pid, _running["coordination"].Pid, platform.RabbitPid, .. ServerPids];
-        await pipeline.RunAsync(300, cpu); // warm-up
-        await AnalyzeAsync();
+        await WarmUpAsync(() => pipeline.RunAsync(BurstSize, cpu));
         await using var alone = await MassTransitAlone.StartAsync(platform.VirtualHost!);
         await alone.RunAsync(500, [Machine.SelfPid, platform.RabbitPid]); // warm-up
         List<Run> ours = [], raw = [], massTransit = [];
