@@ -23,6 +23,18 @@ internal static class Db
         return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// The SQL that counts the events of <paramref name="typePattern"/> (a LIKE pattern) appended to
+    /// a Marten store after its event <paramref name="afterSequence"/>. It reads only those (a range of
+    /// the sequence's primary key): the benchmarks poll it every 20 ms, and a count over the whole
+    /// table cost a full scan per poll — until 2026-11-29 it was the partner intake benchmark's
+    /// heaviest statement, 24 ms a call and 0.24 ms of PostgreSQL's 0.39 ms per stored event.
+    /// </summary>
+    public static string EventsAfter(long afterSequence, string typePattern) =>
+        $"select count(*) from mt_events where seq_id > {afterSequence} and type like '{typePattern}'";
+
+    public const string LastSequence = "select coalesce(max(seq_id), 0) from mt_events";
+
     /// <summary>Polls until <paramref name="sql"/> counts at least <paramref name="target"/>; returns when it did (bounded).</summary>
     public static async Task<TimeSpan> WaitForCountAsync(string connectionString, string sql, long target, Stopwatch clock, TimeSpan timeout)
     {
@@ -207,8 +219,7 @@ internal sealed class PartnerBurst(Uri amqp, string user, Guid partnerId)
     public async Task<Run> RunAsync(int events, string projectsDatabase, IReadOnlyList<int> cpuRoots)
     {
         var batch = Interlocked.Increment(ref _batch);
-        const string counted = "select count(*) from mt_events where type = 'project_reported_by_partner'";
-        var before = await Db.ScalarAsync(projectsDatabase, counted);
+        var counted = Db.EventsAfter(await Db.ScalarAsync(projectsDatabase, Db.LastSequence), "project_reported_by_partner");
         var factory = new ConnectionFactory { Uri = amqp };
         await using var connection = await factory.CreateConnectionAsync("bench-partner");
         var now = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
@@ -223,7 +234,7 @@ internal sealed class PartnerBurst(Uri amqp, string user, Guid partnerId)
             var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, UserId = user };
             await Confirmed.PublishAllAsync(channel, "partner-events", "project.reported", properties, bodies);
         }
-        var elapsed = await Db.WaitForCountAsync(projectsDatabase, counted, before + events, clock, TimeSpan.FromSeconds(300));
+        var elapsed = await Db.WaitForCountAsync(projectsDatabase, counted, events, clock, TimeSpan.FromSeconds(300));
         var cpu = Cpu.TreeMs(cpuRoots) - cpuBefore;
         return new Run(events / elapsed.TotalSeconds, double.NaN, double.NaN, cpu / events, events, 0);
     }
@@ -239,11 +250,11 @@ internal sealed class PartnerBurst(Uri amqp, string user, Guid partnerId)
 /// </summary>
 internal sealed class RelayPipeline(string projectsDatabase, string coordinationDatabase)
 {
-    private const string Inbox = "select count(*) from mt_doc_inboxentry";
-
     public async Task<Run> RunAsync(int events, IReadOnlyList<int> cpuRoots)
     {
-        var before = await Db.ScalarAsync(coordinationDatabase, Inbox);
+        // Coordination records each message it consumes as an event heard from Projects ("projects.…"),
+        // in the transaction that writes its inbox entry: counting those counts the inbox's new entries.
+        var recorded = Db.EventsAfter(await Db.ScalarAsync(coordinationDatabase, Db.LastSequence), "projects.%");
         var store = Baselines.MartenStore(projectsDatabase);
         var cpuBefore = Cpu.TreeMs(cpuRoots);
         var clock = Stopwatch.StartNew();
@@ -255,7 +266,7 @@ internal sealed class RelayPipeline(string projectsDatabase, string coordination
                 session.Events.StartStream<Project>(Guid.NewGuid(), new ProjectRegistered(Baselines.Details($"Piped project {i}")));
             await session.SaveChangesAsync();
         }
-        var elapsed = await Db.WaitForCountAsync(coordinationDatabase, Inbox, before + events, clock, TimeSpan.FromSeconds(180));
+        var elapsed = await Db.WaitForCountAsync(coordinationDatabase, recorded, events, clock, TimeSpan.FromSeconds(180));
         var cpu = Cpu.TreeMs(cpuRoots) - cpuBefore;
         await ((IAsyncDisposable)store).DisposeAsync();
         return new Run(events / elapsed.TotalSeconds, double.NaN, double.NaN, cpu / events, events, 0);

@@ -220,21 +220,39 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
     }
 
     /// <summary>One run of the command benchmark with its profile: CPU per process and PostgreSQL's statements.</summary>
-    private async Task<Run> ProfiledAsync(string script, int clients, bool groupCommit)
+    private Task<Run> ProfiledAsync(string script, int clients, bool groupCommit) =>
+        ProfiledRunAsync($"{clients} clients, group commit {(groupCommit ? "on" : "off")}", "command",
+            () => Wrk.RunAsync(Gateway, script, _token, clients, options.RunDuration, [.. ServicePids, .. ServerPids]),
+            [("gateway", _running["gateway"].Pid), ("Projects", _running["projects"].Pid), ("PostgreSQL", platform.PostgresPid)],
+            traced: ["projects"], databases: ["projects"], traceName: $"projects-{clients}-{(groupCommit ? "on" : "off")}", top: 8);
+
+    /// <summary>
+    /// One measured run with its profile, noted under the table: the CPU per operation of each
+    /// process, and the top statements of each service database (pg_stat_statements, reset before
+    /// the run). With EUCYBERNET_BENCH_TRACE=&lt;folder&gt;, also an EventPipe CPU sample profile of
+    /// each <paramref name="traced"/> service (dotnet-trace).
+    /// </summary>
+    private async Task<Run> ProfiledRunAsync(string during, string unit, Func<Task<Run>> measure, (string Name, int Pid)[] processes,
+        string[] traced, string[] databases, string traceName, int top)
     {
-        int[] roots = [_running["gateway"].Pid, _running["projects"].Pid, platform.PostgresPid];
         var statements = await Profile.ResetStatementsAsync(platform.AdminConnection);
-        var before = Profile.CpuEach(roots);
-        // EUCYBERNET_BENCH_TRACE=<folder>: also an EventPipe CPU sample profile of Projects (dotnet-trace) during this run.
-        using var trace = Profile.StartTrace(_running["projects"].Pid, $"projects-{clients}-{(groupCommit ? "on" : "off")}", options.RunDuration);
-        var run = await Wrk.RunAsync(Gateway, script, _token, clients, options.RunDuration, [.. ServicePids, .. ServerPids]);
-        var after = Profile.CpuEach(roots);
-        if (trace is not null) await trace.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        var per = after.Zip(before, (a, b) => (a - b) / Math.Max(1, run.Operations)).ToArray();
-        var mode = groupCommit ? "group commit on" : "group commit off";
-        report.Note($"Profile, {clients} clients, {mode}: CPU per command — gateway {Report.F(per[0], 2)} ms, Projects {Report.F(per[1], 2)} ms, " +
-                    $"PostgreSQL {Report.F(per[2], 2)} ms ({Report.F(run.PerSecond)} commands/s).");
-        if (statements) await NoteStatementsAsync("projects", $"{clients} clients, {mode}", run.Operations);
+        int[] pids = [.. processes.Select(p => p.Pid)];
+        var before = Profile.CpuEach(pids);
+        var traces = traced.Select(service => Profile.StartTrace(_running[service].Pid, traced.Length == 1 ? traceName : $"{traceName}-{service}",
+            TimeSpan.FromSeconds(Math.Max(5, options.RunDuration.TotalSeconds)))).ToList();
+        var run = await measure();
+        var per = Profile.CpuEach(pids).Zip(before, (a, b) => (a - b) / Math.Max(1, run.Operations)).ToArray();
+        foreach (var trace in traces)
+        {
+            if (trace is null) continue;
+            await trace.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+            trace.Dispose();
+        }
+        report.Note($"Profile, {during}: CPU per {unit} — " + string.Join(", ", processes.Zip(per, (p, c) => $"{p.Name} {Report.F(c, 2)} ms")) +
+                    $" ({Report.F(run.PerSecond)} {unit}s/s).");
+        if (statements)
+            foreach (var database in databases)
+                await NoteStatementsAsync(database, during, run.Operations, top, unit);
         return run;
     }
 
@@ -328,12 +346,17 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
     {
         var projects = _running["projects"];
         var ingest = await PartnerBurst.PrepareAsync(platform, projects.Address, _token);
-        await WarmUpAsync(() => ingest.RunAsync(PartnerBurstSize, _databases["projects"], [projects.Pid, platform.RabbitPid, .. ServerPids]));
+        await WarmUpAsync(() => ingest.RunAsync(PartnerBurstSize, _databases["projects"], [projects.Pid, platform.RabbitPid, platform.PostgresPid]));
         await RawRabbitAsync(500);
         List<Run> ours = [], raw = [];
         for (var run = 0; run < options.Runs; run++)
         {
-            ours.Add(await ingest.RunAsync(PartnerBurstSize, _databases["projects"], [projects.Pid, platform.RabbitPid, .. ServerPids]));
+            int[] cpu = [projects.Pid, platform.RabbitPid, platform.PostgresPid];
+            Task<Run> Burst() => ingest.RunAsync(PartnerBurstSize, _databases["projects"], cpu);
+            ours.Add(run == 0
+                ? await ProfiledRunAsync("partner ingestion", "event", Burst, [("Projects", cpu[0]), ("RabbitMQ", cpu[1]), ("PostgreSQL", cpu[2])],
+                    traced: ["projects"], databases: ["projects"], traceName: "ingestion-projects", top: 8)
+                : await Burst());
             raw.Add(await RawRabbitAsync(PartnerBurstSize));
             SampleRss();
         }
@@ -379,24 +402,10 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
     }
 
     /// <summary>One pipeline run with its profile: CPU per process, and each database's statements.</summary>
-    private async Task<Run> ProfiledPipelineAsync(RelayPipeline pipeline, int[] cpu)
-    {
-        var statements = await Profile.ResetStatementsAsync(platform.AdminConnection);
-        var before = Profile.CpuEach(cpu);
-        var window = TimeSpan.FromSeconds(Math.Max(5, BurstSize / 1000.0));
-        using var projectsTrace = Profile.StartTrace(_running["projects"].Pid, "pipeline-projects", window);
-        using var coordinationTrace = Profile.StartTrace(_running["coordination"].Pid, "pipeline-coordination", window);
-        var run = await pipeline.RunAsync(BurstSize, cpu);
-        var per = Profile.CpuEach(cpu).Zip(before, (a, b) => (a - b) / run.Operations).ToArray();
-        foreach (var trace in new[] { projectsTrace, coordinationTrace })
-            if (trace is not null) await trace.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        report.Note($"Profile, pipeline: CPU per event — Projects {Report.F(per[0], 2)} ms, Coordination {Report.F(per[1], 2)} ms, " +
-                    $"RabbitMQ {Report.F(per[2], 2)} ms, PostgreSQL {Report.F(per[3], 2)} ms ({Report.F(run.PerSecond)} events/s).");
-        if (statements)
-            foreach (var service in new[] { "projects", "coordination" })
-                await NoteStatementsAsync(service, "pipeline", run.Operations, top: 6, unit: "event");
-        return run;
-    }
+    private Task<Run> ProfiledPipelineAsync(RelayPipeline pipeline, int[] cpu) =>
+        ProfiledRunAsync("pipeline", "event", () => pipeline.RunAsync(BurstSize, cpu),
+            [("Projects", cpu[0]), ("Coordination", cpu[1]), ("RabbitMQ", cpu[2]), ("PostgreSQL", cpu[3])],
+            traced: ["projects", "coordination"], databases: ["projects", "coordination"], traceName: "pipeline", top: 6);
 
     // ---------------------------------------------------------------- propagation
 
