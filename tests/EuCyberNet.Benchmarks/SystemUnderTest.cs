@@ -346,13 +346,13 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
     {
         var projects = _running["projects"];
         var ingest = await PartnerBurst.PrepareAsync(platform, projects.Address, _token);
-        await WarmUpAsync(() => ingest.RunAsync(PartnerBurstSize, _databases["projects"], [projects.Pid, platform.RabbitPid, platform.PostgresPid]));
+        int[] cpu = [projects.Pid, platform.RabbitPid, platform.PostgresPid];
+        Task<Run> Burst() => ingest.RunAsync(PartnerBurstSize, _databases["projects"], cpu);
+        await WarmUpAsync(Burst);
         await RawRabbitAsync(500);
         List<Run> ours = [], raw = [];
         for (var run = 0; run < options.Runs; run++)
         {
-            int[] cpu = [projects.Pid, platform.RabbitPid, platform.PostgresPid];
-            Task<Run> Burst() => ingest.RunAsync(PartnerBurstSize, _databases["projects"], cpu);
             ours.Add(run == 0
                 ? await ProfiledRunAsync("partner ingestion", "event", Burst, [("Projects", cpu[0]), ("RabbitMQ", cpu[1]), ("PostgreSQL", cpu[2])],
                     traced: ["projects"], databases: ["projects"], traceName: "ingestion-projects", top: 8)
