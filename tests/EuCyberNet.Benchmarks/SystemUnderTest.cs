@@ -325,8 +325,8 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
     /// <summary>
     /// Bursts of a messaging benchmark, unmeasured, for <see cref="BenchOptions.WarmUp"/>, then ANALYZE.
     /// Besides the services' JIT (item 14 of performance.md), this is about the tables: until
-    /// 2026-11-29 14:30 UTC a warm-up of a few hundred events let ANALYZE (ours, or autovacuum's
-    /// after its first 50 rows) record the stores' tables as nearly empty; PostgreSQL then plans a
+    /// 2026-11-29 14:30 UTC a warm-up of 200 events let ANALYZE (ours, or autovacuum's after its
+    /// first 50 rows) record the stores' tables as nearly empty; PostgreSQL then plans a
     /// lookup by primary key as a scan of the whole table, keeps that plan on each connection until
     /// the next ANALYZE, and the measured bursts grew the tables by thousands of rows. In one run,
     /// Projects' `mt_streams` was scanned whole 8,037 times (13 million rows read).
