@@ -224,13 +224,13 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
         ProfiledRunAsync($"{clients} clients, group commit {(groupCommit ? "on" : "off")}", "command",
             () => Wrk.RunAsync(Gateway, script, _token, clients, options.RunDuration, [.. ServicePids, .. ServerPids]),
             [("gateway", _running["gateway"].Pid), ("Projects", _running["projects"].Pid), ("PostgreSQL", platform.PostgresPid)],
-            traced: ["projects"], databases: ["projects"], traceName: $"projects-{clients}-{(groupCommit ? "on" : "off")}", top: 8);
+            traced: ["projects"], databases: ["projects"], traceName: $"commands-{clients}-{(groupCommit ? "on" : "off")}", top: 8);
 
     /// <summary>
     /// One measured run with its profile, noted under the table: the CPU per operation of each
     /// process, and the top statements of each service database (pg_stat_statements, reset before
     /// the run). With EUCYBERNET_BENCH_TRACE=&lt;folder&gt;, also an EventPipe CPU sample profile of
-    /// each <paramref name="traced"/> service (dotnet-trace).
+    /// each <paramref name="traced"/> service (dotnet-trace), named <c>{traceName}-{service}</c>.
     /// </summary>
     private async Task<Run> ProfiledRunAsync(string during, string unit, Func<Task<Run>> measure, (string Name, int Pid)[] processes,
         string[] traced, string[] databases, string traceName, int top)
@@ -238,7 +238,7 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
         var statements = await Profile.ResetStatementsAsync(platform.AdminConnection);
         int[] pids = [.. processes.Select(p => p.Pid)];
         var before = Profile.CpuEach(pids);
-        var traces = traced.Select(service => Profile.StartTrace(_running[service].Pid, traced.Length == 1 ? traceName : $"{traceName}-{service}",
+        var traces = traced.Select(service => Profile.StartTrace(_running[service].Pid, $"{traceName}-{service}",
             TimeSpan.FromSeconds(Math.Max(5, options.RunDuration.TotalSeconds)))).ToList();
         var run = await measure();
         var per = Profile.CpuEach(pids).Zip(before, (a, b) => (a - b) / Math.Max(1, run.Operations)).ToArray();
@@ -355,7 +355,7 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
         {
             ours.Add(run == 0
                 ? await ProfiledRunAsync("partner ingestion", "event", Burst, [("Projects", cpu[0]), ("RabbitMQ", cpu[1]), ("PostgreSQL", cpu[2])],
-                    traced: ["projects"], databases: ["projects"], traceName: "ingestion-projects", top: 8)
+                    traced: ["projects"], databases: ["projects"], traceName: "ingestion", top: 8)
                 : await Burst());
             raw.Add(await RawRabbitAsync(PartnerBurstSize));
             SampleRss();
