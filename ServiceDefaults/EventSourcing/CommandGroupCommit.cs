@@ -44,7 +44,8 @@ public enum CommitOutcome
 /// </list>
 /// Events keep their own user, correlation id, causation id and headers (trace context, reason),
 /// copied from the request's session. The inline snapshot documents of a mixed group carry no
-/// single last-modified-by (the events hold the audit trail).
+/// single last-modified-by (the events hold the audit trail). A service that registers an
+/// <see cref="IWriteGate"/> has each group's transaction enter it before anything is staged.
 /// </summary>
 public sealed partial class CommandGroupCommit : IAsyncDisposable
 {
@@ -56,6 +57,7 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
 
     private readonly IDocumentStore _store;
     private readonly ILogger<CommandGroupCommit> _logger;
+    private readonly IWriteGate? _gate;
     private readonly Channel<Pending> _waiting = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private NpgsqlConnection? _connection;
@@ -65,10 +67,11 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
 
     private int _precheckGroups;
 
-    public CommandGroupCommit(IDocumentStore store, ILogger<CommandGroupCommit> logger)
+    public CommandGroupCommit(IDocumentStore store, ILogger<CommandGroupCommit> logger, IWriteGate? gate = null)
     {
         _store = store;
         _logger = logger;
+        _gate = gate;
         _writer = Task.Run(WriteAsync);
     }
 
@@ -265,6 +268,7 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
     private async Task CommitGroupAsync(List<Pending> group, NpgsqlConnection connection)
     {
         await using var transaction = await connection.BeginTransactionAsync();
+        if (_gate is not null) await _gate.EnterAsync(connection, CancellationToken.None);
         var snapshots = new SnapshotCapture();
         var options = SessionOptions.ForTransaction(transaction, shouldAutoCommit: true);
         options.Listeners.Add(snapshots);

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using EuCyberNet.ServiceDefaults.EventSourcing;
 using EuCyberNet.ServiceDefaults.Telemetry;
 using JasperFx;
 using Marten;
+using Marten.Services;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -43,6 +45,13 @@ public abstract class GroupCommitConsumer<TMessage>(GroupCommitInbox inbox) : IC
 /// commit that contains its effect and inbox entry, so a crash at any point loses nothing and a
 /// redelivery finds the entry. A group that fails is retried one message per transaction, so one
 /// bad message fails alone and goes through MassTransit's retries and error queue.
+/// <para>
+/// The writer keeps one connection of its own and runs each group on a transaction of that connection
+/// (as <see cref="EventSourcing.CommandGroupCommit"/> does): no pooled connection's reset per group, and
+/// the session's inline projections load their documents inside the transaction. A service whose
+/// writers must not interleave across replicas registers an <see cref="IWriteGate"/>; each group's
+/// transaction enters it before anything is loaded or staged.
+/// </para>
 /// </summary>
 public sealed partial class GroupCommitInbox : IAsyncDisposable
 {
@@ -51,13 +60,16 @@ public sealed partial class GroupCommitInbox : IAsyncDisposable
 
     private readonly IDocumentStore _store;
     private readonly ILogger<GroupCommitInbox> _logger;
+    private readonly IWriteGate? _gate;
     private readonly Channel<Pending> _waiting = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
+    private NpgsqlConnection? _connection;
 
-    public GroupCommitInbox(IDocumentStore store, ILogger<GroupCommitInbox> logger)
+    public GroupCommitInbox(IDocumentStore store, ILogger<GroupCommitInbox> logger, IWriteGate? gate = null)
     {
         _store = store;
         _logger = logger;
+        _gate = gate;
         _writer = Task.Run(WriteAsync);
     }
 
@@ -116,7 +128,40 @@ public sealed partial class GroupCommitInbox : IAsyncDisposable
 
     private async Task CommitAsync(List<Pending> group)
     {
-        await using var session = _store.LightweightSession();
+        var connection = await ConnectionAsync();
+        try
+        {
+            await CommitAsync(group, connection);
+        }
+        catch
+        {
+            // Whatever failed (a bad message or a broken connection), the next group starts on a fresh connection.
+            await DropConnectionAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The writer's own connection, kept open between groups (opened again after a failure).</summary>
+    private async Task<NpgsqlConnection> ConnectionAsync()
+    {
+        if (_connection is { State: System.Data.ConnectionState.Open } open) return open;
+        await DropConnectionAsync();
+        _connection = _store.Storage.Database.CreateConnection();
+        await _connection.OpenAsync();
+        return _connection;
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        if (_connection is not null) await _connection.DisposeAsync();
+        _connection = null;
+    }
+
+    private async Task CommitAsync(List<Pending> group, NpgsqlConnection connection)
+    {
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (_gate is not null) await _gate.EnterAsync(connection, CancellationToken.None);
+        await using var session = _store.LightweightSession(SessionOptions.ForTransaction(transaction, shouldAutoCommit: true));
         var seen = (await session.LoadManyAsync<InboxEntry>(CancellationToken.None, group.Select(p => p.InboxId).Distinct()))
             .Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
         var applied = new List<Pending>(group.Count);
@@ -194,6 +239,7 @@ public sealed partial class GroupCommitInbox : IAsyncDisposable
     {
         _waiting.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        await DropConnectionAsync();
     }
 
     private sealed record Pending(

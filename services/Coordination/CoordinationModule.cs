@@ -28,9 +28,11 @@ public static class CoordinationModule
         builder.Services.Configure<GapOptions>(builder.Configuration.GetSection(GapOptions.Section));
         builder.Services.TryAddSingleton(TimeProvider.System);
 
-        // Shared by the projection's pages and the bulk rebuild, which must not write at the same time.
+        // Every writer of the store enters it (the inbox and the alert commands through IWriteGate), so
+        // the inline read models never fold two writers' changes from the same stale document.
         var readModelGate = new ReadModelGate();
         builder.Services.AddSingleton(readModelGate);
+        builder.Services.AddSingleton<IWriteGate>(readModelGate);
         builder.Services.AddSingleton<ReadModelRebuild>();
 
         builder.AddEventStore("coordinationdb", options =>
@@ -51,24 +53,14 @@ public static class CoordinationModule
                 options.Events.IgnoreIndex(EventIndexes.CorrelationIndex);
 
                 options.Projections.Snapshot<OverlapAlert>(SnapshotLifecycle.Inline);
-                options.Projections.Add(new CoordinationReadModels(Tables.Overview, readModelGate), ProjectionLifecycle.Async, CoordinationReadModels.Name, async =>
-                {
-                    // Big pages: a document touched by several events of a page is loaded and written once,
-                    // and the per-page cost of the daemon is paid less often (measured: 5,000-event pages
-                    // rebuild at about half the speed of 20,000-event ones). Live pages are small anyway.
-                    async.BatchSize = builder.Configuration.GetValue("Coordination:ProjectionBatchSize", 20_000);
-                    async.MaximumHopperSize = 2 * async.BatchSize; // the next page loads while one is applied
-                    async.DeleteViewTypeOnTeardown<Activity>();
-                    async.DeleteViewTypeOnTeardown<ExpertRecord>();
-                    async.DeleteViewTypeOnTeardown<Enrolment>();
-                    async.DeleteViewTypeOnTeardown<OverlapAlertTrack>();
-                    async.DeleteDataInTableOnTeardown(Tables.Overview.Changes);
-                    async.DeleteDataInTableOnTeardown(Tables.Overview.Days);
-                });
+                // Inline: the read models commit with the events they fold (the recording's transaction),
+                // so what Coordination heard is visible in them as soon as it is recorded.
+                options.Projections.Add(new CoordinationReadModels(Tables.Overview), ProjectionLifecycle.Inline, CoordinationReadModels.Name);
             })
             .AddSubscriptionWithServices<OverlapDetection>(ServiceLifetime.Singleton)
             .PublishIntegrationEvents<OverlapIntegrationEvents>();
         builder.Services.AddHostedService<EventIndexes>();
+        builder.Services.AddHostedService<AsyncReadModelsRetirement>(); // after Marten's schema migration
         builder.Services.AddGroupCommitInbox();
 
         builder.AddMessaging(ServiceName, bus => bus.AddRecorders());

@@ -102,7 +102,7 @@ public static class RebuildBenchmark
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "insert into mt_event_progression (name, last_seq_id) select n, (select max(seq_id) from mt_events) " +
-            "from unnest(array['HighWaterMark', 'CoordinationReadModels:All', 'OverlapDetection:All', 'IntegrationEventRelay:All']) n " +
+            "from unnest(array['HighWaterMark', 'OverlapDetection:All', 'IntegrationEventRelay:All']) n " +
             "on conflict (name) do update set last_seq_id = excluded.last_seq_id", connection);
         await command.ExecuteNonQueryAsync();
         Console.WriteLine($"every daemon shard marked caught up at the head ({head:N0} events)");

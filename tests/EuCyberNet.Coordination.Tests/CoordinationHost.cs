@@ -22,9 +22,13 @@ public sealed class CoordinationHost : IAsyncDisposable
 {
     public static readonly JsonSerializerOptions Json = CreateJson();
 
-    private CoordinationHost(TestPlatform platform, ServiceHost<CoordinationService> host)
+    private readonly Dictionary<string, string?> _settings;
+    private readonly List<ServiceHost<CoordinationService>> _replicas = [];
+
+    private CoordinationHost(TestPlatform platform, Dictionary<string, string?> settings, ServiceHost<CoordinationService> host)
     {
         Platform = platform;
+        _settings = settings;
         Host = host;
         Client = host.CreateClient("coordinator", "maria.schmidt");
     }
@@ -35,13 +39,27 @@ public sealed class CoordinationHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The service's database.</summary>
+    public string ConnectionString => _settings["ConnectionStrings:coordinationdb"]!;
+
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
 
     public static async Task<CoordinationHost> StartAsync(IDictionary<string, string?>? settings = null)
     {
         var platform = await TestPlatform.CreateAsync();
-        var host = await platform.StartServiceAsync<CoordinationService>("coordinationdb", settings);
-        return new CoordinationHost(platform, host);
+        var all = await platform.SettingsForAsync("coordinationdb", settings);
+        var host = new ServiceHost<CoordinationService>(all);
+        await host.WaitUntilHealthyAsync();
+        return new CoordinationHost(platform, all, host);
+    }
+
+    /// <summary>Another replica of the service on the same database and broker (disposed with this host).</summary>
+    public async Task<ServiceHost<CoordinationService>> StartReplicaAsync(Action<IServiceCollection>? services = null)
+    {
+        var replica = new ServiceHost<CoordinationService>(_settings, services);
+        _replicas.Add(replica);
+        await replica.WaitUntilHealthyAsync();
+        return replica;
     }
 
     /// <summary>Publishes as a service's relay would: a MessageId per event and the audit headers.</summary>
@@ -80,24 +98,11 @@ public sealed class CoordinationHost : IAsyncDisposable
             "select count(*) from mt_events where type <> 'tombstone' and type not like 'coordination.%'", CancellationToken.None))[0];
     }
 
-    /// <summary>Waits until <paramref name="count"/> heard events are stored and every read model has projected them.</summary>
-    public async Task WaitForEventsAsync(long count, TimeSpan? timeout = null)
-    {
+    /// <summary>Waits until <paramref name="count"/> heard events are stored (the read models commit with them).</summary>
+    public async Task WaitForEventsAsync(long count, TimeSpan? timeout = null) =>
         await Eventually.ReturnsAsync(HeardEventsAsync, n => n >= count, timeout ?? TimeSpan.FromSeconds(60), $"{count} events recorded");
-        await WaitForReadModelsAsync(timeout);
-    }
 
-    /// <summary>Waits until the read models have projected everything stored so far.</summary>
-    public async Task WaitForReadModelsAsync(TimeSpan? timeout = null)
-    {
-        long head;
-        await using (var session = Store.QuerySession())
-            head = (await session.AdvancedSql.QueryAsync<long>("select coalesce(max(seq_id), 0) from mt_events", CancellationToken.None))[0];
-        await Eventually.ReturnsAsync(() => Store.Advanced.ProjectionProgressFor(CoordinationReadModels.Shard), p => p >= head,
-            timeout ?? TimeSpan.FromSeconds(60), $"read models at sequence {head}");
-    }
-
-    /// <summary>Waits until the overlap detector has decided on everything stored so far (and its own alerts are projected).</summary>
+    /// <summary>Waits until the overlap detector has decided on everything stored so far.</summary>
     public async Task WaitForDetectionAsync(TimeSpan? timeout = null)
     {
         long head;
@@ -105,7 +110,6 @@ public sealed class CoordinationHost : IAsyncDisposable
             head = (await session.AdvancedSql.QueryAsync<long>("select coalesce(max(seq_id), 0) from mt_events", CancellationToken.None))[0];
         await Eventually.ReturnsAsync(() => Store.Advanced.ProjectionProgressFor(ShardName.Compose(Overlaps.OverlapDetection.SubscriptionName)),
             p => p >= head, timeout ?? TimeSpan.FromSeconds(60), $"overlap detection at sequence {head}");
-        await WaitForReadModelsAsync(timeout);
     }
 
     /// <summary>A queue bound to the exchange of a message type Coordination publishes, to count what it announced.</summary>
@@ -135,7 +139,11 @@ public sealed class CoordinationHost : IAsyncDisposable
     public Task<NetworkOverview> OverviewAsync(string? asOf = null) =>
         GetAsync<NetworkOverview>(asOf is null ? "/coordination/overview" : $"/coordination/overview?asOf={Uri.EscapeDataString(asOf)}");
 
-    public async ValueTask DisposeAsync() => await Host.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var replica in _replicas) await replica.DisposeAsync();
+        await Host.DisposeAsync();
+    }
 
     private static JsonSerializerOptions CreateJson()
     {

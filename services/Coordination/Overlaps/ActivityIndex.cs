@@ -12,23 +12,23 @@ namespace EuCyberNet.Coordination.Overlaps;
 /// query that, for a page of activities spread over many countries, read and decoded most of the
 /// activity table every time.
 /// <para>
-/// It follows the read models, never runs ahead of them: the copy is as of the read models' committed
-/// progress <c>P</c> when it was last brought up to date (documents and progress commit together, so
-/// the documents read are at least as new as <c>P</c>). To come up to date with a newer progress
-/// <c>P'</c>, it reloads the activities whose streams got events in <c>(P, P']</c>: the projection
-/// changes an activity only for events recorded on that activity's own stream (its subject's GUID),
-/// so no other document can have changed. It loads everything again on first use and after a
-/// rebuild in this process (<see cref="ReadModelGate.Rebuilds"/>).
+/// It follows the read models, never runs ahead of them: the copy is as of a sequence <c>P</c> up to
+/// which every event was committed when it was last brought up to date (the read models commit with
+/// the events they fold, so the documents read are at least as new as <c>P</c>). To come up to date
+/// with a newer <c>P'</c>, it reloads the activities whose streams got events in <c>(P, P']</c>: the
+/// projection changes an activity only for events recorded on that activity's own stream (its
+/// subject's GUID), so no other document can have changed. It loads everything again on first use
+/// and after a rebuild in this process (<see cref="ReadModelGate.Rebuilds"/>).
 /// </para>
 /// <para>Not thread-safe: the detector's pages come one at a time.</para>
 /// </summary>
 public sealed class ActivityIndex(ReadModelGate gate)
 {
     private readonly CandidateIndex _candidates = new();
-    private long _progress = -1; // the read models' progress the copy reflects; -1 before the first load
+    private long _progress = -1; // the sequence the copy reflects; -1 before the first load
     private int _rebuilds = -1;
 
-    /// <summary>Brings the copy up to the read models' committed <paramref name="progress"/> (read before this call).</summary>
+    /// <summary>Brings the copy up to <paramref name="progress"/>, a sequence up to which every event is committed.</summary>
     public async Task RefreshAsync(IQuerySession session, long progress, CancellationToken ct)
     {
         var rebuilds = gate.Rebuilds;

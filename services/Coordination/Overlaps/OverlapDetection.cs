@@ -17,11 +17,13 @@ namespace EuCyberNet.Coordination.Overlaps;
 /// activity in its countries and period (<see cref="OverlapRule"/>), raises an alert for each new
 /// overlap and resolves the open alerts whose overlap is gone.
 /// <para>
-/// It compares read models, so it first waits until <see cref="CoordinationReadModels"/> has projected
-/// the page. Candidates come from its in-memory <see cref="ActivityIndex"/>, brought up to the read
-/// models' progress first. It decides from that state, not from the page's events, which makes it
-/// convergent: a page read twice (a crash before the checkpoint moved) finds its alerts already
-/// raised; a raise repeated concurrently collides on the alert's deterministic stream id.
+/// It compares read models (<see cref="CoordinationReadModels"/>, committed with the events they fold,
+/// so a page's activities are projected by the time the daemon hands it over). Candidates come from
+/// its in-memory <see cref="ActivityIndex"/>, brought up to the page's last sequence first. It decides
+/// from that state, not from the page's events, which makes it convergent: a page read twice (a crash
+/// before the checkpoint moved) finds its alerts already raised; a raise repeated concurrently collides
+/// on the alert's deterministic stream id. It decides outside the <see cref="ReadModelGate"/> and enters
+/// it only to write its alerts, so the inbox does not wait while it compares.
 /// </para>
 /// </summary>
 public sealed partial class OverlapDetection : SubscriptionBase
@@ -30,6 +32,7 @@ public sealed partial class OverlapDetection : SubscriptionBase
     public const string User = "coordination/overlap-detection";
 
     private readonly IServiceProvider _services;
+    private readonly ReadModelGate _gate;
     private readonly IOptionsMonitor<OverlapOptions> _options;
     private readonly ILogger<OverlapDetection> _logger;
     private readonly ActivityIndex _index;
@@ -37,6 +40,7 @@ public sealed partial class OverlapDetection : SubscriptionBase
     public OverlapDetection(IServiceProvider services, ReadModelGate gate, IOptionsMonitor<OverlapOptions> options, ILogger<OverlapDetection> logger)
     {
         _services = services;
+        _gate = gate;
         _options = options;
         _logger = logger;
         _index = new ActivityIndex(gate);
@@ -54,7 +58,7 @@ public sealed partial class OverlapDetection : SubscriptionBase
         if (changed.Count == 0) return NullChangeListener.Instance;
 
         var store = _services.GetRequiredService<IDocumentStore>();
-        var progress = await WaitForReadModelsAsync(store, changed.Values.Max(e => e.Sequence), cancellationToken);
+        var progress = page.SequenceCeiling; // every event up to it is committed, read models included
 
         for (var attempt = 1; ; attempt++)
         {
@@ -74,8 +78,9 @@ public sealed partial class OverlapDetection : SubscriptionBase
     private async Task DetectAsync(IDocumentStore store, Dictionary<Guid, IEvent> changed, long progress, CancellationToken ct)
     {
         var options = _options.CurrentValue;
-        await using var session = store.LightweightSession();
-        session.LastModifiedBy = User;
+        await using var session = store.QuerySession();
+        var raises = new List<(Guid Alert, IEvent Raised)>();
+        var resolutions = new List<(Guid Alert, long Version, IEvent[] Events)>();
 
         await _index.RefreshAsync(session, progress, ct);
         var activities = changed.Keys.Select(_index.Find).OfType<Activity>().ToDictionary(a => a.Id);
@@ -102,7 +107,7 @@ public sealed partial class OverlapDetection : SubscriptionBase
                 if (latest is not null && !(latest.Status == OverlapStatus.Resolved && latest.ResolvedAutomatically)) continue;
                 var generation = (latest?.Generation ?? 0) + 1;
                 var raised = new OverlapRaised(overlap.A.Subject, overlap.B.Subject, overlap.Countries, overlap.SharedThemes, overlap.From, overlap.To, generation);
-                session.Events.StartStream<OverlapAlert>(OverlapAlert.IdFor(pair, generation), Stamped(raised, cause));
+                raises.Add((OverlapAlert.IdFor(pair, generation), Stamped(raised, cause)));
             }
 
             foreach (var alert in alerts.Where(a => a.IsOpen && (a.ActivityA == activity.Subject || a.ActivityB == activity.Subject)))
@@ -113,31 +118,19 @@ public sealed partial class OverlapDetection : SubscriptionBase
                 var why = otherActivity is null ? $"{other} is no longer known" : OverlapRule.WhyNot(activity, otherActivity, options) ?? "the overlap is gone";
                 var decision = OverlapDecisions.Resolve(alert, $"No longer an overlap: {why}.", automatically: true);
                 if (decision.Events.Count > 0)
-                    session.Events.Append(alert.Id, alert.Version + decision.Events.Count, decision.Events.Select(d => Stamped(d, cause)).ToArray());
+                    resolutions.Add((alert.Id, alert.Version + decision.Events.Count, decision.Events.Select(d => Stamped(d, cause)).ToArray()));
             }
         }
 
-        await session.SaveChangesAsync(ct);
-    }
+        if (raises.Count + resolutions.Count == 0) return;
 
-    /// <summary>Waits until the read models have projected <paramref name="sequence"/>; returns their progress.</summary>
-    private async Task<long> WaitForReadModelsAsync(IDocumentStore store, long sequence, CancellationToken ct)
-    {
-        var delay = TimeSpan.FromMilliseconds(10);
-        var waited = TimeSpan.Zero;
-        long progress;
-        while ((progress = await store.Advanced.ProjectionProgressFor(CoordinationReadModels.Shard, token: ct)) < sequence)
-        {
-            await Task.Delay(delay, ct);
-            waited += delay;
-            delay = TimeSpan.FromMilliseconds(Math.Min(250, delay.TotalMilliseconds * 2));
-            if (waited > TimeSpan.FromSeconds(30))
-            {
-                LogWaiting(_logger, sequence);
-                waited = TimeSpan.Zero;
-            }
-        }
-        return progress;
+        // Decided; now written behind the gate, where the read models' projection folds the alerts.
+        await using var gated = await _gate.OpenSessionAsync(store, ct);
+        var writer = gated.Session;
+        writer.LastModifiedBy = User;
+        foreach (var (alert, raised) in raises) writer.Events.StartStream<OverlapAlert>(alert, raised);
+        foreach (var (alert, version, events) in resolutions) writer.Events.Append(alert, version, events);
+        await writer.SaveChangesAsync(ct);
     }
 
     /// <summary>The event with the story of its cause: the same correlation id, the cause as causation.</summary>
@@ -158,7 +151,4 @@ public sealed partial class OverlapDetection : SubscriptionBase
 
     [LoggerMessage(LogLevel.Information, "Overlap detection retries after a concurrent change to an alert (attempt {Attempt})")]
     private static partial void LogRetry(ILogger logger, int attempt);
-
-    [LoggerMessage(LogLevel.Warning, "Overlap detection is waiting for the read models to reach sequence {Sequence}")]
-    private static partial void LogWaiting(ILogger logger, long sequence);
 }

@@ -10,8 +10,8 @@ namespace EuCyberNet.Coordination.Overview;
 /// empties (Marten creates them with the rest of the schema).
 /// <list type="bullet">
 /// <item><c>coordination_overview_changes</c>: every +1/-1 with its instant, in chunks: one row per
-/// projection page and UTC day, holding that day's deltas as three parallel arrays (a page of
-/// thousands of deltas is one row to write, not thousands);</item>
+/// projecting transaction (or rebuild) and UTC day, holding that day's deltas as three parallel
+/// arrays (a rebuild's thousands of deltas are one row to write, not thousands);</item>
 /// <item><c>coordination_overview_days</c>: the same deltas summed per UTC day and bucket.</item>
 /// </list>
 /// The overview at instant T is the day sums of every day before T's day plus the changes of T's own
@@ -40,7 +40,7 @@ public sealed class OverviewStore(string schema)
         yield return days;
     }
 
-    /// <summary>Queues the deltas of one projection page: a chunk of changes per day and the per-day sums.</summary>
+    /// <summary>Queues the deltas of one projecting transaction: a chunk of changes per day and the per-day sums.</summary>
     public void Queue(IDocumentOperations operations, IReadOnlyCollection<BucketDelta> deltas)
     {
         if (RowsOf(deltas) is not { } rows) return;
@@ -85,9 +85,11 @@ public sealed class OverviewStore(string schema)
             .GroupBy(c => DateOnly.FromDateTime(c.At.UtcDateTime))
             .Select(day => new OverviewChunk(day.Key, [.. day.Select(c => c.At.ToUniversalTime())], [.. day.Select(c => c.Bucket)], [.. day.Select(c => c.Delta)]))
             .ToList();
+        // In key order: two transactions adding to the same day rows lock them in the same order (no deadlock).
         var sums = changes
             .GroupBy(c => (Day: DateOnly.FromDateTime(c.At.UtcDateTime), c.Bucket))
             .Select(g => (g.Key.Day, g.Key.Bucket, Total: g.Sum(c => (long)c.Delta)))
+            .OrderBy(d => d.Day).ThenBy(d => d.Bucket, StringComparer.Ordinal)
             .ToList();
         return new OverviewRows(chunks, [.. sums.Select(d => d.Day)], [.. sums.Select(d => d.Bucket)], [.. sums.Select(d => d.Total)]);
     }

@@ -4,7 +4,6 @@ using EuCyberNet.Coordination.Experts;
 using EuCyberNet.Coordination.Overlaps;
 using EuCyberNet.Coordination.Overview;
 using JasperFx.Events;
-using JasperFx.Events.Projections;
 using Marten;
 using Marten.Events.Projections;
 
@@ -14,36 +13,42 @@ namespace EuCyberNet.Coordination.ReadModels;
 public sealed record OverlapAlertTrack(Guid Id, IReadOnlyList<TrackPoint> Track);
 
 /// <summary>
-/// Every read model of the coordination picture, projected by the async daemon from Coordination's
-/// own event store: activities, expert records, enrolments and the overview's deltas. One projection
-/// rather than several so that the store is read once per page (and once per rebuild), and so that
-/// a page's documents are loaded in one query per type and written once, however many of the page's
-/// events touch them. It is rebuilt from scratch by <c>POST /coordination/admin/rebuild</c>
-/// (<see cref="Rebuild.ReadModelRebuild"/>: one pass over the store with the same fold).
+/// Every read model of the coordination picture, projected inline from Coordination's own event
+/// store: activities, expert records, enrolments and the overview's deltas, committed in the very
+/// transaction that records the events (the inbox's group, the detector's alerts, an alert command).
+/// One projection rather than several so that a transaction's documents are loaded in one query per
+/// type and written once, however many of its events touch them. It is rebuilt from scratch by
+/// <c>POST /coordination/admin/rebuild</c> (<see cref="Rebuild.ReadModelRebuild"/>: one pass over the
+/// store with the same fold).
 /// <para>
-/// A page folds its events into the stored documents with <see cref="ReadModelFold"/>, whose pure
-/// functions (<see cref="Activities.Activities.Apply"/>, <see cref="ExpertRecords.Apply"/>,
+/// A transaction folds its events into the stored documents with <see cref="ReadModelFold"/>, whose
+/// pure functions (<see cref="Activities.Activities.Apply"/>, <see cref="ExpertRecords.Apply"/>,
 /// <see cref="Enrolments.Apply"/>) keep the newest statement of each fact by source version, so the
-/// order in which the store recorded the events does not matter, and folding an event twice changes nothing.
+/// order in which the store recorded the events does not matter, and folding an event twice changes
+/// nothing. Its writers pass the <see cref="ReadModelGate"/>, so the documents it loads are what the
+/// writer before it committed.
+/// </para>
+/// <para>
+/// What an inline projection sees of an event (Marten's default append mode): the time the client
+/// stamped on it, and its version only when its stream is started or appended at an expected version.
+/// The fold reads version and time of overlap alert events alone, which the detector and the alert
+/// commands always append at an expected version.
 /// </para>
 /// </summary>
-public sealed class CoordinationReadModels(OverviewStore overview, ReadModelGate gate) : IProjection
+public sealed class CoordinationReadModels(OverviewStore overview) : IProjection
 {
     public const string Name = "CoordinationReadModels";
 
-    public static ShardName Shard { get; } = ShardName.Compose(Name);
-
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        var page = Classify(events);
-        if (page.IsEmpty) return;
+        var touched = Classify(events);
+        if (touched.IsEmpty) return;
 
-        using var _ = await gate.HoldAsync(cancellation);
         var fold = new ReadModelFold(
-            await LoadAsync<Activity>(operations, page.Activities.Keys, a => a.Id, cancellation),
-            await LoadAsync<ExpertRecord>(operations, page.Experts, e => e.Id, cancellation),
-            await LoadAsync<Enrolment>(operations, page.Enrolments, e => e.Id, cancellation),
-            await LoadAsync<OverlapAlertTrack>(operations, page.Alerts, a => a.Id, cancellation));
+            await LoadAsync<Activity>(operations, touched.Activities.Keys, a => a.Id, cancellation),
+            await LoadAsync<ExpertRecord>(operations, touched.Experts, e => e.Id, cancellation),
+            await LoadAsync<Enrolment>(operations, touched.Enrolments, e => e.Id, cancellation),
+            await LoadAsync<OverlapAlertTrack>(operations, touched.Alerts, a => a.Id, cancellation));
         foreach (var e in events) fold.Apply(e);
 
         if (fold.Activities.Count > 0) operations.Store(fold.Activities.Values.ToArray());
@@ -53,7 +58,7 @@ public sealed class CoordinationReadModels(OverviewStore overview, ReadModelGate
         overview.Queue(operations, fold.Deltas());
     }
 
-    /// <summary>The documents a page touches, by type (activities with their kind).</summary>
+    /// <summary>The documents a transaction's events touch, by type (activities with their kind).</summary>
     private static Page Classify(IReadOnlyList<IEvent> events)
     {
         var page = new Page();

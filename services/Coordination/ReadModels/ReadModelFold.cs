@@ -12,13 +12,13 @@ namespace EuCyberNet.Coordination.ReadModels;
 /// <summary>
 /// The read models' fold over a run of recorded events, in memory: the documents the run touches
 /// (as they were before it, or new) are folded with the events, and the overview deltas are what
-/// their tracks gained. The daemon's pages (<see cref="CoordinationReadModels"/>) and the bulk
-/// rebuild (<see cref="Rebuild.ReadModelRebuild"/>) both fold with it, so a rebuild cannot drift
-/// from the live projection: the daemon starts each page from the stored documents, the rebuild
-/// starts once from nothing and folds the whole store.
+/// their tracks gained. The inline projection (<see cref="CoordinationReadModels"/>, once per
+/// recording transaction) and the bulk rebuild (<see cref="Rebuild.ReadModelRebuild"/>) both fold
+/// with it, so a rebuild cannot drift from the live projection: each transaction starts from the
+/// stored documents, the rebuild starts once from nothing and folds the whole store.
 /// <para>
-/// Why deltas from one fold over the whole store equal the sum of the daemon's per-page deltas:
-/// <see cref="Track.Change"/> is exactly <c>Deltas(after) − Deltas(before)</c>, so the page sums
+/// Why deltas from one fold over the whole store equal the sum of the transactions' deltas:
+/// <see cref="Track.Change"/> is exactly <c>Deltas(after) − Deltas(before)</c>, so the sums
 /// telescope to <c>Deltas(final) − Deltas(empty)</c>.
 /// </para>
 /// </summary>

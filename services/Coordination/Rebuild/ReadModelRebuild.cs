@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using EuCyberNet.Coordination.ReadModels;
-using JasperFx.Events.Daemon;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
@@ -9,23 +8,23 @@ namespace EuCyberNet.Coordination.Rebuild;
 
 /// <summary>
 /// Rebuilds <see cref="CoordinationReadModels"/> from the whole store in one pass and one
-/// transaction, instead of Marten's page-by-page replay.
+/// transaction, instead of replaying it page by page.
 /// <para>
-/// Why: the daemon's replay pays for each page what a live page pays (load the page's documents,
-/// upsert them one statement each, write the page's overview rows, commit progress), and most of a
-/// page's documents were written by the page before. Measured on 300,000 events: about 60 µs of
-/// service CPU per event, a third of it loading and rewriting the same documents again. Here the
-/// store is read once, in sequence order (the next page loads while one is folded), folded in
-/// memory with the very fold the daemon uses (<see cref="ReadModelFold"/>), and the result is
-/// written with COPY.
+/// Why: a page-by-page replay pays for each page what a live transaction pays (load the page's
+/// documents, upsert them one statement each, write the page's overview rows), and most of a page's
+/// documents were written by the page before. Measured on 300,000 events: about 60 µs of service CPU
+/// per event, a third of it loading and rewriting the same documents again. Here the store is read
+/// once, in sequence order (the next page loads while one is folded), folded in memory with the very
+/// fold the inline projection uses (<see cref="ReadModelFold"/>), and the result is written with COPY.
 /// </para>
 /// <para>
-/// Correct under faults: the shard is stopped and its pages wait on the <see cref="ReadModelGate"/>
-/// while this runs (the daemon's coordinator may restart a stopped shard; such a page waits, then
-/// folds documents that already hold its events, which changes nothing: the fold is idempotent by
-/// source version). The documents, the overview tables and the shard's progress (the high-water mark
-/// the fold read up to) are replaced in one transaction, so readers see the old read models until it
-/// commits, a crash leaves them as they were, and the shard resumes with the events recorded meanwhile.
+/// Correct under faults and under load: the rebuild's transaction enters the <see cref="ReadModelGate"/>
+/// and locks the event table against appends (writers that do not pass the gate: the alert commands
+/// when group commit is turned off) before it reads anything, so every event is either in its fold or
+/// recorded after its commit, by a writer whose projection then loads the rebuilt documents. Writers
+/// wait for it meanwhile (the rebuild's duration: docs/coordination.md, *Rebuild*). The documents and the overview
+/// tables are replaced in that one transaction, so readers see the old read models until it commits,
+/// and a crash leaves them as they were.
 /// </para>
 /// </summary>
 public sealed partial class ReadModelRebuild(IDocumentStore store, ReadModelGate gate, ILogger<ReadModelRebuild> logger)
@@ -33,35 +32,43 @@ public sealed partial class ReadModelRebuild(IDocumentStore store, ReadModelGate
     /// <summary>Events read per query while folding (the next page loads while one is folded).</summary>
     public const int PageSize = 10_000;
 
-    /// <summary>Rebuilds the read models from every event up to the daemon's high-water mark.</summary>
-    public async Task RunAsync(IProjectionDaemon daemon, CancellationToken ct)
+    /// <summary>
+    /// The progress row of the read models' former asynchronous projection. Where it remains, the store
+    /// was written before the read models became inline and the events after it were never folded:
+    /// <see cref="AsyncReadModelsRetirement"/> rebuilds once, and the rebuild deletes the row.
+    /// </summary>
+    public const string AsyncProgressName = "CoordinationReadModels:All";
+
+    /// <summary>Rebuilds the read models from every event recorded; returns the events folded.</summary>
+    public Task<long> RunAsync(CancellationToken ct) => RunAsync(onlyWhereAsyncProgressRemains: false, ct);
+
+    /// <summary>Rebuilds only if <see cref="AsyncProgressName"/> is still stored (decided inside the gate: one replica does it); returns the events folded.</summary>
+    public Task<long> RetireAsyncProgressAsync(CancellationToken ct) => RunAsync(onlyWhereAsyncProgressRemains: true, ct);
+
+    private async Task<long> RunAsync(bool onlyWhereAsyncProgressRemains, CancellationToken ct)
     {
-        // Stop first, then hold the gate: stopping waits for the page in flight, which must not be
-        // waiting on a gate this rebuild already holds.
-        await daemon.StopAgentAsync(CoordinationReadModels.Shard.Identity);
-        try
-        {
-            using var _ = await gate.HoldAsync(ct);
-            var ceiling = await CeilingAsync(daemon, ct);
-            var (fold, events) = await FoldAsync(ceiling, ct);
-            await WriteAsync(fold, ceiling, ct);
-            gate.Rebuilt();
-            LogRebuilt(logger, events, ceiling, fold.Activities.Count + fold.Experts.Count + fold.Enrolments.Count + fold.Alerts.Count);
-        }
-        finally
-        {
-            // It resumes after the rebuilt progress (or where it was, if the rebuild failed).
-            await daemon.StartAgentAsync(CoordinationReadModels.Shard.Identity, CancellationToken.None);
-        }
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await gate.EnterAsync(connection, ct);
+        if (onlyWhereAsyncProgressRemains && !await ScalarAsync<bool>(connection,
+                $"select exists (select 1 from {Tables.Progression} where name = '{AsyncProgressName}')", ct))
+            return 0;
+        await ScalarAsync<object>(connection, $"lock table {Tables.Events} in exclusive mode", ct);
+        var ceiling = await ScalarAsync<long>(connection, $"select coalesce(max(seq_id), 0) from {Tables.Events}", ct);
+
+        var (fold, events) = await FoldAsync(ceiling, ct);
+        await WriteAsync(connection, fold, ct);
+        await transaction.CommitAsync(ct);
+        gate.Rebuilt();
+        LogRebuilt(logger, events, ceiling, fold.Activities.Count + fold.Experts.Count + fold.Enrolments.Count + fold.Alerts.Count);
+        return events;
     }
 
-    /// <summary>The highest sequence below which every event is committed: the daemon's high-water mark, as it knows it or as stored.</summary>
-    private async Task<long> CeilingAsync(IProjectionDaemon daemon, CancellationToken ct)
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken ct)
     {
-        await using var session = store.QuerySession();
-        var stored = await session.AdvancedSql.QueryAsync<long>(
-            $"select coalesce(max(last_seq_id), 0) from {Tables.Progression} where name = 'HighWaterMark'", ct);
-        return Math.Max(daemon.HighWaterMark(), stored[0]);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private async Task<(ReadModelFold Fold, long Events)> FoldAsync(long ceiling, CancellationToken ct)
@@ -148,17 +155,16 @@ public sealed partial class ReadModelRebuild(IDocumentStore store, ReadModelGate
 
     private readonly record struct RecordedEvent(object Data, Guid StreamId, long Version, DateTimeOffset Timestamp);
 
-    private async Task WriteAsync(ReadModelFold fold, long ceiling, CancellationToken ct)
+    private async Task WriteAsync(NpgsqlConnection connection, ReadModelFold fold, CancellationToken ct)
     {
         var serializer = store.Options.Serializer();
-        await using var connection = ((DocumentStore)store).Storage.Database.CreateConnection();
-        await connection.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
 
-        // DELETE, not TRUNCATE: readers keep seeing the old rows until the commit instead of waiting on a lock.
+        // DELETE, not TRUNCATE: readers keep seeing the old rows until the commit instead of waiting on a
+        // lock. The former asynchronous projection's progress goes with them: nothing follows it now.
         await using (var clear = new NpgsqlCommand(
-            $"delete from {Tables.Activities}; delete from {Tables.Experts}; delete from {Tables.Enrolments}; delete from {Tables.OverlapTracks}; {Tables.Overview.ClearSql}",
-            connection, transaction))
+            $"delete from {Tables.Activities}; delete from {Tables.Experts}; delete from {Tables.Enrolments}; delete from {Tables.OverlapTracks}; {Tables.Overview.ClearSql}; " +
+            $"delete from {Tables.Progression} where name = '{AsyncProgressName}'",
+            connection))
             await clear.ExecuteNonQueryAsync(ct);
 
         await CopyAsync(connection, Tables.Activities, fold.Activities.Values, a => a.Id, serializer, ct);
@@ -166,20 +172,6 @@ public sealed partial class ReadModelRebuild(IDocumentStore store, ReadModelGate
         await CopyAsync(connection, Tables.Enrolments, fold.Enrolments.Values, e => e.Id, serializer, ct);
         await CopyAsync(connection, Tables.OverlapTracks, fold.Alerts.Values, a => a.Id, serializer, ct);
         await Tables.Overview.WriteAsync(connection, fold.Deltas(), ct);
-
-        // The shard resumes after the ceiling. Marten inserts a shard's progress row when it starts
-        // from 0 and updates it otherwise, so an empty store leaves no row at all.
-        await using (var progress = new NpgsqlCommand(ceiling == 0
-            ? $"delete from {Tables.Progression} where name = $1"
-            : $"insert into {Tables.Progression} (name, last_seq_id, last_updated) values ($1, $2, now()) " +
-              "on conflict (name) do update set last_seq_id = excluded.last_seq_id, last_updated = excluded.last_updated",
-            connection, transaction))
-        {
-            progress.Parameters.Add(new NpgsqlParameter { Value = CoordinationReadModels.Shard.Identity });
-            if (ceiling > 0) progress.Parameters.Add(new NpgsqlParameter { Value = ceiling });
-            await progress.ExecuteNonQueryAsync(ct);
-        }
-        await transaction.CommitAsync(ct);
     }
 
     /// <summary>Documents as Marten stores them (its serializer, its type column), by COPY.</summary>

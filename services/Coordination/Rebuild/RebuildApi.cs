@@ -12,12 +12,11 @@ namespace EuCyberNet.Coordination.Rebuild;
 public sealed record RebuildResult(IReadOnlyList<string> Projections, long Events, double Seconds, double EventsPerSecond);
 
 /// <summary>
-/// Rebuilds every read model from the stored events: the inline overlap alert snapshots (Marten's
-/// rebuild: they are few) and the async read models (<see cref="CoordinationReadModels"/>:
-/// activities, experts, enrolments, overview) in one pass and one transaction
-/// (<see cref="ReadModelRebuild"/>), up to the daemon's high-water mark; events recorded meanwhile
-/// are projected right after. The overlap detector waits for the read models to catch up before it
-/// decides anything, so a rebuild raises and resolves nothing by itself.
+/// Rebuilds every read model from the stored events: the overlap alert snapshots (Marten's rebuild:
+/// they are few) and the read models (<see cref="CoordinationReadModels"/>: activities, experts,
+/// enrolments, overview) in one pass and one transaction (<see cref="ReadModelRebuild"/>), while
+/// Coordination's writers wait at the <see cref="ReadModelGate"/>. The overlap detector decides from
+/// the read models, so a rebuild raises and resolves nothing by itself.
 /// </summary>
 public static partial class RebuildApi
 {
@@ -50,7 +49,7 @@ public static partial class RebuildApi
             var watch = Stopwatch.StartNew();
             // The alert snapshots first: they are few, and the overlap detector reads them.
             await daemon.RebuildProjectionAsync<OverlapAlert>(TimeSpan.FromMinutes(30), ct);
-            await readModels.RunAsync(daemon, ct);
+            await readModels.RunAsync(ct);
             watch.Stop();
 
             var seconds = watch.Elapsed.TotalSeconds;
