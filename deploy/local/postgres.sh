@@ -71,8 +71,9 @@ if [ "${EUCYBERNET_PG_FAST:-}" = 1 ]; then
 fi
 
 if [ "${EUCYBERNET_PG_STATS:-}" = 1 ]; then
-  # Benchmarks: per-statement timings (pg_stat_statements), to see where a command's time goes.
-  extra+=(-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all)
+  # Benchmarks: per-statement timings (pg_stat_statements), to see where a command's time goes, and
+  # each transaction's commit time (pg_xact_commit_timestamp), to measure propagation commit to commit.
+  extra+=(-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c track_commit_timestamp=on)
 fi
 
 exec "${as_postgres[@]}" "$postgres_bin" -D "$data" -p "$port" -k "$data" \

@@ -275,10 +275,12 @@ internal sealed class RelayPipeline(string projectsDatabase, string coordination
 
 /// <summary>
 /// Propagation delay per command, from PostgreSQL's own clock on both sides (one server, so one
-/// clock): the transaction time of the command's event in the Projects store, to the transaction
-/// time of Coordination's recording of it (its event store) and of its activity document (the read
-/// model the overview and search use, written by Coordination's async projection). Transaction
-/// times are taken at the start of each transaction, so both ends shift by about one commit.
+/// clock): the commit of the command's event in the Projects store, to the commit of Coordination's
+/// recording of it (its event store) and of its activity document (the read model the overview and
+/// search use). Commit times come from <c>pg_xact_commit_timestamp(xmin)</c>, which the benchmark's
+/// server keeps (<c>track_commit_timestamp</c>, deploy/local/postgres.sh with EUCYBERNET_PG_STATS=1).
+/// On a server without it, the rows' own times are used instead: the events' timestamps and the
+/// document's last-modified time, taken before the commit, so both ends shift by up to a commit.
 /// </summary>
 internal static class Propagation
 {
@@ -287,10 +289,21 @@ internal static class Propagation
         var clock = Stopwatch.StartNew();
         await Db.WaitForCountAsync(coordination, $"select count(*) from mt_doc_coordination_activity where id = any('{{{string.Join(',', ids)}}}'::uuid[])",
             ids.Length, clock, timeout);
-        var accepted = await TimesAsync(projects, "select stream_id, min(timestamp) from mt_events where stream_id = any(@ids) group by stream_id", ids);
-        var recorded = await TimesAsync(coordination, "select stream_id, min(timestamp) from mt_events where stream_id = any(@ids) group by stream_id", ids);
-        var visible = await TimesAsync(coordination, "select id, mt_last_modified from mt_doc_coordination_activity where id = any(@ids)", ids);
+        var committed = await CommitTimesKeptAsync(coordination);
+        var eventTime = committed ? "pg_xact_commit_timestamp(xmin)" : "timestamp";
+        var documentTime = committed ? "pg_xact_commit_timestamp(xmin)" : "mt_last_modified";
+        var accepted = await TimesAsync(projects, $"select stream_id, min({eventTime}) from mt_events where stream_id = any(@ids) group by stream_id", ids);
+        var recorded = await TimesAsync(coordination, $"select stream_id, min({eventTime}) from mt_events where stream_id = any(@ids) group by stream_id", ids);
+        var visible = await TimesAsync(coordination, $"select id, {documentTime} from mt_doc_coordination_activity where id = any(@ids)", ids);
         return (Delays(accepted, recorded), Delays(accepted, visible));
+    }
+
+    private static async Task<bool> CommitTimesKeptAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("show track_commit_timestamp", connection);
+        return (string?)await command.ExecuteScalarAsync() == "on";
     }
 
     private static Run Delays(Dictionary<Guid, DateTimeOffset> from, Dictionary<Guid, DateTimeOffset> to)
