@@ -75,10 +75,11 @@ public sealed record OverlapAlert(
         current with { Status = OverlapStatus.Dismissed, Reason = e.Data.Reason, ChangedAt = Stored(e.Timestamp) };
 
     /// <summary>
-    /// An instant as PostgreSQL keeps it (microseconds): the inline snapshot is built from the events
-    /// in memory at append time, and must read the same as one rebuilt from the stored events.
+    /// An instant as PostgreSQL keeps it (microseconds): the inline snapshot (and the inline read models'
+    /// alert tracks, <see cref="ReadModels.ReadModelFold"/>) are built from the events in memory at append
+    /// time, and must read the same as ones rebuilt from the stored events.
     /// </summary>
-    private static DateTimeOffset Stored(DateTimeOffset instant) => new(instant.Ticks - instant.Ticks % 10, instant.Offset);
+    internal static DateTimeOffset Stored(DateTimeOffset instant) => new(instant.Ticks - instant.Ticks % 10, instant.Offset);
 
     /// <summary>The stream id of the <paramref name="generation"/>-th alert of a pair: a raise repeated after a crash collides instead of doubling.</summary>
     public static Guid IdFor(string pair, int generation) => StreamIds.NameBased($"overlap/{pair}/{generation}");

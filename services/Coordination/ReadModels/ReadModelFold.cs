@@ -73,7 +73,7 @@ public sealed class ReadModelFold(
             {
                 var current = Alerts.GetValueOrDefault(streamId) ?? new OverlapAlertTrack(streamId, []);
                 _tracksBefore.TryAdd(streamId, current.Track);
-                Alerts[streamId] = current with { Track = Track.With(current.Track, new TrackPoint(version, timestamp, StatusOf(data))) };
+                Alerts[streamId] = current with { Track = Track.With(current.Track, new TrackPoint(version, OverlapAlert.Stored(timestamp), StatusOf(data))) };
                 break;
             }
         }

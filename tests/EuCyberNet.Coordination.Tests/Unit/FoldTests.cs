@@ -4,6 +4,8 @@ using EuCyberNet.Contracts.Training.V1;
 using EuCyberNet.Contracts.Vocabularies;
 using EuCyberNet.Coordination.Activities;
 using EuCyberNet.Coordination.Experts;
+using EuCyberNet.Coordination.Overlaps;
+using EuCyberNet.Coordination.ReadModels;
 using EuCyberNet.Coordination.Recording;
 
 namespace EuCyberNet.Coordination.Tests.Unit;
@@ -122,5 +124,21 @@ public sealed class FoldTests
         Assert.Equal("unknown", Regions.Of("ZZ"));
         var unplaced = Contracts.Vocabularies.Countries.Names.Keys.Where(c => Regions.Of(c) == Regions.Other).Order().ToList();
         Assert.Equal(["AQ", "BV", "IO", "TF"], unplaced);
+    }
+
+    [Fact]
+    public void An_alert_track_keeps_the_event_time_as_the_store_keeps_it_to_the_microsecond()
+    {
+        // The inline projection sees the client's stamp (100 ns ticks); the store, and so the rebuild, has microseconds.
+        var alert = Guid.NewGuid();
+        var stamped = T0.AddTicks(1_140_984);
+        var raised = new OverlapRaised("project/a", "project/b", ["UA"], [], DateOnly.FromDateTime(T0.UtcDateTime), DateOnly.FromDateTime(T0.UtcDateTime), 1);
+        var live = new ReadModelFold();
+        live.Apply(raised, alert, 1, stamped);
+        var rebuilt = new ReadModelFold();
+        rebuilt.Apply(raised, alert, 1, T0.AddTicks(1_140_980));
+
+        Assert.Equal(T0.AddTicks(1_140_980), live.Alerts[alert].Track[0].At);
+        Assert.Equal(rebuilt.Alerts[alert], live.Alerts[alert], (a, b) => a.Track.SequenceEqual(b.Track));
     }
 }
