@@ -56,9 +56,11 @@ public static class Drills
         };
         foreach (var service in services)
             drills.Add(new($"kill-{service}", $"{service} killed (SIGKILL) mid-consume and restarted", c => KillServiceAsync(c, service)));
-        var replicated = services.Contains("projects") ? "projects" : services[0];
-        drills.Add(new($"replicas-{replicated}", $"two replicas of {replicated} at once; the relay leader killed half-way",
-            c => ReplicasAsync(c, replicated), new Dictionary<string, int> { [replicated] = 2 }));
+        // Projects: a relay that publishes most; Coordination: inline read models that both replicas'
+        // inboxes write (behind its write gate), and the leader's overlap detector.
+        foreach (var replicated in new[] { "projects", "coordination" }.Where(services.Contains).DefaultIfEmpty(services[0]))
+            drills.Add(new($"replicas-{replicated}", $"two replicas of {replicated} at once; the relay leader killed half-way",
+                c => ReplicasAsync(c, replicated), new Dictionary<string, int> { [replicated] = 2 }));
         drills.Add(new("poison", "poison messages on every subscribed exchange and a burst of malformed partner events, mixed into the load", PoisonAsync));
         return drills;
     }
@@ -156,7 +158,8 @@ public static class Drills
     {
         await c.LoadUnderWayAsync(0.4);
         var holders = await AdvisoryLockHoldersAsync(c, service);
-        c.Note($"{service}: 2 replicas; backends holding the daemon's advisory locks: {holders}");
+        var locks = service == "coordination" ? "the daemon's leadership, and the write gate while a transaction holds it" : "the daemon's leadership";
+        c.Note($"{service}: 2 replicas; backends holding advisory locks ({locks}): {holders}");
         var leader = c.Platform.ReplicasOf(service).First();
         await leader.KillAsync();
         c.Note($"{service}#1 SIGKILLed after {c.Load.Outcomes.Count} commands; #2 must take over the relay");
