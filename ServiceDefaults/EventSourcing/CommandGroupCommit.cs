@@ -60,7 +60,7 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
     private readonly IWriteGate? _gate;
     private readonly Channel<Pending> _waiting = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
-    private NpgsqlConnection? _connection;
+    private readonly WriterConnection _connection;
 
     /// <summary>Groups checked before their transaction after one failed: contention tends to last.</summary>
     private const int PrecheckAfterFailure = 64;
@@ -72,6 +72,7 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
         _store = store;
         _logger = logger;
         _gate = gate;
+        _connection = new WriterConnection(store);
         _writer = Task.Run(WriteAsync);
     }
 
@@ -192,7 +193,7 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
         {
             // Whatever it was (a broken connection, a restarting server), the group's transaction will
             // meet it too and settle it as it always did; the writer loop must not end here.
-            await DropConnectionAsync();
+            await _connection.DropAsync();
             return;
         }
         var refused = 0;
@@ -219,7 +220,7 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
 
     private async Task<Dictionary<Guid, long>> StreamVersionsAsync(Guid[] streams)
     {
-        var connection = await ConnectionAsync();
+        var connection = await _connection.OpenAsync();
         await using var query = new NpgsqlCommand(
             $"select id, version from {_store.Options.Events.DatabaseSchemaName}.mt_streams where id = any(@streams)", connection);
         query.Parameters.AddWithValue("streams", streams);
@@ -229,41 +230,8 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
         return versions;
     }
 
-    private async Task DropConnectionAsync()
-    {
-        if (_connection is not null) await _connection.DisposeAsync();
-        _connection = null;
-    }
-
-    private async Task CommitGroupAsync(List<Pending> group)
-    {
-        var connection = await ConnectionAsync();
-        try
-        {
-            await CommitGroupAsync(group, connection);
-        }
-        catch
-        {
-            // Whatever failed (a conflict or a broken connection), the next group starts on a fresh connection.
-            await DropConnectionAsync();
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// The writer's own connection, kept open between groups. A pooled connection is reset
-    /// (DISCARD ALL) each time it is taken, which also throws away PostgreSQL's cached plans of
-    /// Marten's append function, and re-planning it cost more than the append itself; one writer
-    /// needs one connection anyway.
-    /// </summary>
-    private async Task<NpgsqlConnection> ConnectionAsync()
-    {
-        if (_connection is { State: System.Data.ConnectionState.Open } open) return open;
-        if (_connection is not null) await _connection.DisposeAsync();
-        _connection = _store.Storage.Database.CreateConnection();
-        await _connection.OpenAsync();
-        return _connection;
-    }
+    /// <summary>Commits on the writer's own connection; whatever fails (a conflict or a broken connection), the next group starts on a fresh one.</summary>
+    private Task CommitGroupAsync(List<Pending> group) => _connection.RunAsync(connection => CommitGroupAsync(group, connection));
 
     private async Task CommitGroupAsync(List<Pending> group, NpgsqlConnection connection)
     {
@@ -320,7 +288,7 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
         // Whatever was queued still commits (its callers wait for it); then the writer ends.
         _waiting.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
-        if (_connection is not null) await _connection.DisposeAsync();
+        await _connection.DisposeAsync();
     }
 
     private sealed class Pending(

@@ -63,13 +63,14 @@ public sealed partial class GroupCommitInbox : IAsyncDisposable
     private readonly IWriteGate? _gate;
     private readonly Channel<Pending> _waiting = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
-    private NpgsqlConnection? _connection;
+    private readonly WriterConnection _connection;
 
     public GroupCommitInbox(IDocumentStore store, ILogger<GroupCommitInbox> logger, IWriteGate? gate = null)
     {
         _store = store;
         _logger = logger;
         _gate = gate;
+        _connection = new WriterConnection(store);
         _writer = Task.Run(WriteAsync);
     }
 
@@ -126,36 +127,8 @@ public sealed partial class GroupCommitInbox : IAsyncDisposable
         }
     }
 
-    private async Task CommitAsync(List<Pending> group)
-    {
-        var connection = await ConnectionAsync();
-        try
-        {
-            await CommitAsync(group, connection);
-        }
-        catch
-        {
-            // Whatever failed (a bad message or a broken connection), the next group starts on a fresh connection.
-            await DropConnectionAsync();
-            throw;
-        }
-    }
-
-    /// <summary>The writer's own connection, kept open between groups (opened again after a failure).</summary>
-    private async Task<NpgsqlConnection> ConnectionAsync()
-    {
-        if (_connection is { State: System.Data.ConnectionState.Open } open) return open;
-        await DropConnectionAsync();
-        _connection = _store.Storage.Database.CreateConnection();
-        await _connection.OpenAsync();
-        return _connection;
-    }
-
-    private async Task DropConnectionAsync()
-    {
-        if (_connection is not null) await _connection.DisposeAsync();
-        _connection = null;
-    }
+    /// <summary>Commits on the writer's own connection; whatever fails (a bad message or a broken connection), the next group starts on a fresh one.</summary>
+    private Task CommitAsync(List<Pending> group) => _connection.RunAsync(connection => CommitAsync(group, connection));
 
     private async Task CommitAsync(List<Pending> group, NpgsqlConnection connection)
     {
@@ -239,7 +212,7 @@ public sealed partial class GroupCommitInbox : IAsyncDisposable
     {
         _waiting.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
-        await DropConnectionAsync();
+        await _connection.DisposeAsync();
     }
 
     private sealed record Pending(
