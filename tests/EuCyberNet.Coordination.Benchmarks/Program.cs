@@ -1,6 +1,6 @@
 using EuCyberNet.Coordination.Benchmarks;
 
-// dotnet run -c Release --project tests/EuCyberNet.Coordination.Benchmarks -- rebuild [events=1000000] [runs=3] [projection batch size]
+// dotnet run -c Release --project tests/EuCyberNet.Coordination.Benchmarks -- rebuild [events=1000000] [runs=3]
 // dotnet run -c Release --project tests/EuCyberNet.Coordination.Benchmarks -- propagation [rate=500] [seconds=60] [runs=3] [warm-up seconds=10]
 // Servers: EUCYBERNET_TEST_POSTGRES / _RABBITMQ (+_MANAGEMENT) when set, else throwaway local servers (as the tests).
 var mode = args.ElementAtOrDefault(0) ?? "help";
@@ -13,7 +13,7 @@ switch (mode)
 {
     case "rebuild":
     {
-        var rates = await RebuildBenchmark.RunAsync(Arg(1, 1_000_000), Arg(2, 3), args.Length > 3 ? Arg(3, 1000) : null);
+        var rates = await RebuildBenchmark.RunAsync(Arg(1, 1_000_000), Arg(2, 3));
         Console.WriteLine($"rebuild: median {Median(rates):N0} events/s over {rates.Count} runs (goal ≥ 20,000)");
         break;
     }

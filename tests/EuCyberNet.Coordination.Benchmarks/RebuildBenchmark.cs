@@ -21,11 +21,10 @@ namespace EuCyberNet.Coordination.Benchmarks;
 /// </summary>
 public static class RebuildBenchmark
 {
-    public static async Task<IReadOnlyList<double>> RunAsync(int events, int runs, int? batchSize = null)
+    public static async Task<IReadOnlyList<double>> RunAsync(int events, int runs)
     {
         var platform = await TestPlatform.CreateAsync();
         var overrides = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" };
-        if (batchSize is { } size) overrides["Coordination:ProjectionBatchSize"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var settings = await platform.SettingsForAsync("coordinationdb", overrides);
         var connectionString = settings["ConnectionStrings:coordinationdb"]!;
 
