@@ -53,6 +53,9 @@ public sealed class ConsumedEventsTests(ExpertsAppFixture fixture) : IClassFixtu
         Assert.Equal(("confirmed", "MD", "2027-04-01"), (confirmed.GetProperty("stage").GetString(), confirmed.GetProperty("country").GetString(), confirmed.GetProperty("startDate").GetString()));
 
         await Publish(new DeploymentStarted(deploymentId, 3, snapshot with { Status = "started" }, DateTimeOffset.UtcNow));
+        // Each event type has its own queue, so an extension published at once can be consumed before
+        // the start, which then (an older snapshot) changes nothing: four recordings, not five.
+        await WaitForAsync(id, e => OnlyDeployment(e).GetProperty("stage").GetString() == "started", "the start");
         await Publish(new DeploymentExtended(deploymentId, 4, snapshot with { Status = "started", EndDate = new DateOnly(2027, 4, 21) }, new DateOnly(2027, 4, 14), DateTimeOffset.UtcNow));
         await WaitForAsync(id, e => OnlyDeployment(e).GetProperty("stage").GetString() == "extended", "the extension");
         await Publish(new DeploymentCompleted(deploymentId, 5, snapshot with { Status = "completed", EndDate = new DateOnly(2027, 4, 21) }, DateTimeOffset.UtcNow));
