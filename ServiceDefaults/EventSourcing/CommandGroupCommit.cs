@@ -45,7 +45,9 @@ public enum CommitOutcome
 /// Events keep their own user, correlation id, causation id and headers (trace context, reason),
 /// copied from the request's session. The inline snapshot documents of a mixed group carry no
 /// single last-modified-by (the events hold the audit trail). A service that registers an
-/// <see cref="IWriteGate"/> has each group's transaction enter it before anything is staged.
+/// <see cref="IWriteGate"/> has each group's transaction enter it before anything is staged; one that
+/// registers <see cref="ICommittedEvents"/> is told of each transaction's events once it committed
+/// (the relay's prompt path, <see cref="Messaging.PromptRelay"/>).
 /// </summary>
 public sealed partial class CommandGroupCommit : IAsyncDisposable
 {
@@ -58,6 +60,7 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
     private readonly IDocumentStore _store;
     private readonly ILogger<CommandGroupCommit> _logger;
     private readonly IWriteGate? _gate;
+    private readonly ICommittedEvents? _committed;
     private readonly Channel<Pending> _waiting = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private readonly WriterConnection _connection;
@@ -67,11 +70,12 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
 
     private int _precheckGroups;
 
-    public CommandGroupCommit(IDocumentStore store, ILogger<CommandGroupCommit> logger, IWriteGate? gate = null)
+    public CommandGroupCommit(IDocumentStore store, ILogger<CommandGroupCommit> logger, IWriteGate? gate = null, ICommittedEvents? committed = null)
     {
         _store = store;
         _logger = logger;
         _gate = gate;
+        _committed = committed;
         _connection = new WriterConnection(store);
         _writer = Task.Run(WriteAsync);
     }
@@ -235,6 +239,7 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
 
     private async Task CommitGroupAsync(List<Pending> group, NpgsqlConnection connection)
     {
+        var written = new List<IEvent>();
         await using var transaction = await connection.BeginTransactionAsync();
         if (_gate is not null) await _gate.EnterAsync(connection, CancellationToken.None);
         var snapshots = new SnapshotCapture();
@@ -248,6 +253,7 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
             var action = pending.ExpectedVersion is { } version
                 ? session.Events.Append(pending.StreamId, version + pending.Events.Count, [.. pending.Events])
                 : session.Events.StartStream(pending.AggregateType, pending.StreamId, [.. pending.Events]);
+            written.AddRange(action.Events);
             foreach (var e in action.Events)
             {
                 e.CorrelationId = pending.CorrelationId;
@@ -259,6 +265,7 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
         }
         // The callers' tokens do not cancel a transaction that carries other callers' commands.
         await session.SaveChangesAsync(CancellationToken.None);
+        _committed?.Committed(written);
         foreach (var pending in group)
             if (snapshots.Written.TryGetValue(pending.StreamId, out var state) && pending.AggregateType.IsInstanceOfType(state))
                 pending.State = state;

@@ -26,6 +26,13 @@ namespace EuCyberNet.ServiceDefaults.Messaging;
 /// page is read again. Nothing is doubled in effect: each message's MessageId is derived from the
 /// Marten event id, so a re-published message is the same message and consumers' inboxes drop it.
 /// </para>
+/// <para>
+/// Most events reach the broker before their page does: <see cref="PromptRelay"/> publishes what a
+/// command transaction wrote right after its commit. This relay stays the guarantee. For each event
+/// of its page it asks the prompt path first and skips the events whose messages the broker has
+/// already confirmed; the rest (a prompt publish that failed or timed out, another replica's events,
+/// partner intake, anything written before a restart) it maps and publishes itself, as it always did.
+/// </para>
 /// </summary>
 public sealed partial class IntegrationEventRelay : SubscriptionBase
 {
@@ -35,13 +42,16 @@ public sealed partial class IntegrationEventRelay : SubscriptionBase
     private readonly IBus _bus;
     private readonly ILogger<IntegrationEventRelay> _logger;
     private readonly RelayOptions _options;
+    private readonly PromptRelay? _prompt;
 
-    public IntegrationEventRelay(IIntegrationEventMapper mapper, IBus bus, ILogger<IntegrationEventRelay> logger, IOptions<RelayOptions> options)
+    public IntegrationEventRelay(
+        IIntegrationEventMapper mapper, IBus bus, ILogger<IntegrationEventRelay> logger, IOptions<RelayOptions> options, PromptRelay? prompt = null)
     {
         _mapper = mapper;
         _bus = bus;
         _logger = logger;
         _options = options.Value;
+        _prompt = prompt;
         Name = SubscriptionName;
         Options.BatchSize = _options.BatchSize;
         // Load the next page only once the page in hand is confirmed and checkpointed, so that the next
@@ -59,7 +69,8 @@ public sealed partial class IntegrationEventRelay : SubscriptionBase
     public override async Task<IChangeListener> ProcessEventsAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
     {
-        var outgoing = await MapPageAsync(_mapper, operations, page.Events, cancellationToken);
+        var events = _prompt is null ? page.Events : await _prompt.LeftToRelayAsync(page.Events);
+        var outgoing = await MapPageAsync(_mapper, operations, events, cancellationToken);
         if (outgoing.Count > 0) await PublishUntilConfirmedAsync(outgoing, cancellationToken);
         return NullChangeListener.Instance;
     }
@@ -97,11 +108,11 @@ public sealed partial class IntegrationEventRelay : SubscriptionBase
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(_options.PublishTimeout);
-            var failures = await Task.WhenAll(pending.Select(m => TryPublishAsync(m, timeout.Token)));
+            var failures = await Task.WhenAll(pending.Select(m => TryPublishAsync(_bus, _options.ServiceName, m, timeout.Token)));
             ct.ThrowIfCancellationRequested();
 
             var failed = pending.Where((_, i) => failures[i] is not null).ToList();
-            EuCyberNetTelemetry.EventsRelayed.Add(pending.Count - failed.Count);
+            EuCyberNetTelemetry.EventsRelayed.Add(pending.Count - failed.Count, PagePath);
             if (failed.Count == 0) return;
 
             EuCyberNetTelemetry.RelayFailures.Add(failed.Count);
@@ -115,7 +126,13 @@ public sealed partial class IntegrationEventRelay : SubscriptionBase
     private TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Math.Min(_options.MaxRetryDelay.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(attempt - 1, 16))));
 
-    private async Task<Exception?> TryPublishAsync(Outgoing outgoing, CancellationToken ct)
+    private static readonly KeyValuePair<string, object?> PagePath = new("path", "page");
+
+    /// <summary>
+    /// Publishes one message with its MessageId and the source event's story (correlation, user, trace)
+    /// as headers, persistent, and waits for the broker's confirm: null when confirmed, else what failed.
+    /// </summary>
+    internal static async Task<Exception?> TryPublishAsync(IBus bus, string serviceName, Outgoing outgoing, CancellationToken ct)
     {
         var source = outgoing.Source;
         ActivityContext.TryParse(HeaderText(source, PlatformHeaders.TraceParent), null, out var parent);
@@ -129,7 +146,7 @@ public sealed partial class IntegrationEventRelay : SubscriptionBase
             // broker-stop drill: after a graceful broker shutdown some publishes of a page neither
             // completed nor honoured the token, the page's WhenAll never returned and the relay stood
             // still for good. An abandoned publish that completes later only re-sends the same MessageId.
-            await _bus.Publish(outgoing.Message, outgoing.Message.GetType(), context =>
+            await bus.Publish(outgoing.Message, outgoing.Message.GetType(), context =>
             {
                 context.MessageId = outgoing.MessageId;
                 if (source.CorrelationId is { } correlationId)
@@ -140,7 +157,7 @@ public sealed partial class IntegrationEventRelay : SubscriptionBase
                 }
                 if (source.UserName is { } user) context.Headers.Set(PlatformHeaders.User, user);
                 context.Headers.Set(PlatformHeaders.SourceEventId, source.Id.ToString());
-                context.Headers.Set(PlatformHeaders.SourceService, _options.ServiceName);
+                context.Headers.Set(PlatformHeaders.SourceService, serviceName);
                 context.Durable = true;
             }, ct).WaitAsync(ct);
             return null;
@@ -177,4 +194,13 @@ public sealed class RelayOptions
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Publish what a command transaction wrote right after its commit (<see cref="PromptRelay"/>); the relay's pages still publish whatever that did not.</summary>
+    public bool Prompt { get; set; } = true;
+
+    /// <summary>How long a prompt publish may wait for its confirms before the events are left to the relay's pages.</summary>
+    public TimeSpan PromptTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>After a prompt publish failed, how long the prompt path stays off (a broker away is not asked again per commit).</summary>
+    public TimeSpan PromptPauseAfterFailure { get; set; } = TimeSpan.FromSeconds(5);
 }

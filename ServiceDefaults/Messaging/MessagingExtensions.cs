@@ -83,12 +83,18 @@ public static class MessagingExtensions
         return builder;
     }
 
-    /// <summary>Relays this service's domain events, mapped by <typeparamref name="TMapper"/>, to RabbitMQ.</summary>
+    /// <summary>
+    /// Relays this service's domain events, mapped by <typeparamref name="TMapper"/>, to RabbitMQ: the
+    /// relay subscription (<see cref="IntegrationEventRelay"/>) and its prompt path (<see cref="PromptRelay"/>).
+    /// </summary>
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression PublishIntegrationEvents<TMapper>(
         this MartenServiceCollectionExtensions.MartenConfigurationExpression marten)
         where TMapper : class, IIntegrationEventMapper
     {
         marten.Services.AddSingleton<IIntegrationEventMapper, TMapper>();
+        // The prompt path publishes each command transaction's events right after its commit; the relay publishes the rest.
+        marten.Services.AddSingleton<PromptRelay>();
+        marten.Services.AddSingleton<EventSourcing.ICommittedEvents>(sp => sp.GetRequiredService<PromptRelay>());
         return marten.AddSubscriptionWithServices<IntegrationEventRelay>(ServiceLifetime.Singleton);
     }
 }

@@ -79,7 +79,7 @@ public sealed record OverlapAlert(
     /// alert tracks, <see cref="ReadModels.ReadModelFold"/>) are built from the events in memory at append
     /// time, and must read the same as ones rebuilt from the stored events.
     /// </summary>
-    internal static DateTimeOffset Stored(DateTimeOffset instant) => new(instant.Ticks - instant.Ticks % 10, instant.Offset);
+    internal static DateTimeOffset Stored(DateTimeOffset instant) => ServiceDefaults.EventSourcing.StoredTime.Of(instant);
 
     /// <summary>The stream id of the <paramref name="generation"/>-th alert of a pair: a raise repeated after a crash collides instead of doubling.</summary>
     public static Guid IdFor(string pair, int generation) => StreamIds.NameBased($"overlap/{pair}/{generation}");
