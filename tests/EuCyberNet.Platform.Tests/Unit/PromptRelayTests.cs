@@ -17,13 +17,6 @@ namespace EuCyberNet.Platform.Tests.Unit;
 /// </summary>
 public sealed class PromptRelayTests
 {
-    public sealed record Announced(string Subject, DateTimeOffset OccurredAt) : IIntegrationEvent;
-
-    private sealed class AnnounceEverything : IIntegrationEventMapper
-    {
-        public IEnumerable<IIntegrationEvent> Map(IEvent domainEvent) => [new Announced($"thing/{domainEvent.StreamId}", domainEvent.Timestamp)];
-    }
-
     /// <summary>An <see cref="IBus"/> that records every publish; it fails the subjects in <see cref="Failing"/> and holds every publish while <see cref="Hold"/> is not completed.</summary>
     public class RecordingBus : DispatchProxy
     {
@@ -75,20 +68,13 @@ public sealed class PromptRelayTests
         return (promptRelay, relay, (RecordingBus)(object)bus);
     }
 
-    private static List<IEvent> Events(int count, long firstSequence = 1) => Enumerable.Range(0, count)
-        .Select(i => (IEvent)new JasperFx.Events.Event<string>("happened")
-        {
-            Id = Guid.NewGuid(), StreamId = Guid.NewGuid(), Sequence = firstSequence + i, Version = 1, Timestamp = DateTimeOffset.UtcNow,
-        })
-        .ToList();
+    private static List<IEvent> Events(int count, long firstSequence = 1) => RelayPages.Events(count, firstSequence);
 
     private static async Task RelayPageAsync(IntegrationEventRelay relay, List<IEvent> events) =>
-        await relay.ProcessEventsAsync(new EventRange(new ShardName(IntegrationEventRelay.SubscriptionName), events[0].Sequence - 1, events[^1].Sequence, null!)
-        {
-            Events = [.. events],
-        }, null!, null!, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60)); // bounded only so that a regression fails instead of hanging
+        await relay.ProcessEventsAsync(RelayPages.Of(events), null!, null!, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(60)); // bounded only so that a regression fails instead of hanging
 
-    private static string Subject(IEvent e) => $"thing/{e.StreamId}";
+    private static string Subject(IEvent e) => AnnounceEverything.SubjectOf(e);
 
     private static Task WaitForAsync(Func<bool> done) => Eventually(done, TimeSpan.FromSeconds(30));
 

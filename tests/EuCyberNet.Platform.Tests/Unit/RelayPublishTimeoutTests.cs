@@ -19,13 +19,6 @@ namespace EuCyberNet.Platform.Tests.Unit;
 /// </summary>
 public sealed class RelayPublishTimeoutTests
 {
-    public sealed record Announced(string Subject, DateTimeOffset OccurredAt) : IIntegrationEvent;
-
-    private sealed class AnnounceEverything : IIntegrationEventMapper
-    {
-        public IEnumerable<IIntegrationEvent> Map(IEvent domainEvent) => [new Announced($"thing/{domainEvent.StreamId}", domainEvent.Timestamp)];
-    }
-
     /// <summary>An <see cref="IBus"/> whose first publish of each message hangs for good, token or not, and whose later ones succeed.</summary>
     public class HangingOnceBus : DispatchProxy
     {
@@ -52,15 +45,12 @@ public sealed class RelayPublishTimeoutTests
             PublishTimeout = TimeSpan.FromMilliseconds(200),
             MaxRetryDelay = TimeSpan.FromMilliseconds(100),
         }));
-        var events = Enumerable.Range(1, 3)
-            .Select(i => (IEvent)new JasperFx.Events.Event<string>("happened") { Id = Guid.NewGuid(), StreamId = Guid.NewGuid(), Sequence = i, Version = 1, Timestamp = DateTimeOffset.UtcNow })
-            .ToList();
-        var page = new EventRange(new ShardName(IntegrationEventRelay.SubscriptionName), 0, 3, null!) { Events = events };
+        var events = RelayPages.Events(3);
 
         // Bounded only so that a regression fails instead of hanging the run.
-        await relay.ProcessEventsAsync(page, null!, null!, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+        await relay.ProcessEventsAsync(RelayPages.Of(events), null!, null!, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
 
-        Assert.Equal(events.Select(e => $"thing/{e.StreamId}").Order(), attempts.Keys.Order());
+        Assert.Equal(events.Select(AnnounceEverything.SubjectOf).Order(), attempts.Keys.Order());
         Assert.All(attempts.Values, n => Assert.Equal(2, n));
     }
 }
