@@ -23,8 +23,8 @@ namespace EuCyberNet.ServiceDefaults.Messaging;
 /// prompt path had it confirmed, and publishes itself whatever was not (a publish that failed or timed
 /// out, a crash between the commit and the publish, events written in another replica or outside the
 /// command writer). Both paths map an event with the same mapper, from the event's stream up to its
-/// version, and give its messages the same MessageIds, so a message published by both is the same
-/// message and consumers' inboxes apply it once.
+/// version and with its timestamp as stored (<see cref="StoredTime"/>), and give its messages the same
+/// MessageIds, so a message published by both is the same message and consumers' inboxes apply it once.
 /// </para>
 /// <para>
 /// It never holds a commit up: the writer hands it the events and goes on. It publishes at most
