@@ -60,11 +60,17 @@ public sealed partial class IntegrationEventRelay : SubscriptionBase
         // page then costs a whole publish-confirm-checkpoint cycle (20-110 ms here), so once the relay
         // fell behind it stayed behind: at 500 commands/s it ran 0.3-1.7 s late (docs/performance.md).
         Options.MaximumHopperSize = 1;
-        // A stateless mapper that names the types it announces: the daemon's pages hold only those.
-        // (A stateful mapper folds each stream from the page's events, so it needs all of them.)
-        if (mapper is not IStatefulIntegrationEventMapper && mapper.AnnouncingTypes is { } types)
+        if (PagedTypes(mapper) is { } types)
             foreach (var type in types) IncludeType(type);
     }
+
+    /// <summary>
+    /// The only event types the relay's pages hold for <paramref name="mapper"/>, or null for all: a
+    /// stateless mapper that names the types it announces gets only those (Marten filters the pages);
+    /// a stateful mapper folds each stream from the page's events, so it needs all of them.
+    /// </summary>
+    internal static IReadOnlyCollection<Type>? PagedTypes(IIntegrationEventMapper mapper) =>
+        mapper is IStatefulIntegrationEventMapper ? null : mapper.AnnouncingTypes;
 
     public override async Task<IChangeListener> ProcessEventsAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)

@@ -65,9 +65,8 @@ public sealed partial class PromptRelay : ICommittedEvents
         _bus = bus;
         _options = options.Value;
         _logger = logger;
-        // The relay's pages hold only the announcing types of a stateless mapper that names them
-        // (IntegrationEventRelay); an event of another type would never be asked for.
-        if (mapper is not IStatefulIntegrationEventMapper && mapper.AnnouncingTypes is { } types) _types = [.. types];
+        // An event of a type the relay's pages do not hold would never be asked for.
+        if (IntegrationEventRelay.PagedTypes(mapper) is { } types) _types = [.. types];
     }
 
     /// <summary>Events whose outcome is remembered now (for tests and diagnostics).</summary>
