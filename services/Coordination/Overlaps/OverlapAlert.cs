@@ -63,23 +63,16 @@ public sealed record OverlapAlert(
 
     public static OverlapAlert Create(IEvent<OverlapRaised> e) => new(
         e.StreamId, OverlapStatus.Raised, e.Data.ActivityA, e.Data.ActivityB, e.Data.Countries, e.Data.SharedThemes,
-        e.Data.OverlapFrom, e.Data.OverlapTo, e.Data.Generation, Stored(e.Timestamp), Stored(e.Timestamp));
+        e.Data.OverlapFrom, e.Data.OverlapTo, e.Data.Generation, StoredTime.Of(e.Timestamp), StoredTime.Of(e.Timestamp));
 
     public static OverlapAlert Apply(IEvent<OverlapAcknowledged> e, OverlapAlert current) =>
-        current with { Status = OverlapStatus.Acknowledged, Reason = e.Data.Reason ?? current.Reason, ChangedAt = Stored(e.Timestamp) };
+        current with { Status = OverlapStatus.Acknowledged, Reason = e.Data.Reason ?? current.Reason, ChangedAt = StoredTime.Of(e.Timestamp) };
 
     public static OverlapAlert Apply(IEvent<OverlapResolved> e, OverlapAlert current) =>
-        current with { Status = OverlapStatus.Resolved, Reason = e.Data.Reason, ResolvedAutomatically = e.Data.Automatically, ChangedAt = Stored(e.Timestamp) };
+        current with { Status = OverlapStatus.Resolved, Reason = e.Data.Reason, ResolvedAutomatically = e.Data.Automatically, ChangedAt = StoredTime.Of(e.Timestamp) };
 
     public static OverlapAlert Apply(IEvent<OverlapDismissed> e, OverlapAlert current) =>
-        current with { Status = OverlapStatus.Dismissed, Reason = e.Data.Reason, ChangedAt = Stored(e.Timestamp) };
-
-    /// <summary>
-    /// An instant as PostgreSQL keeps it (microseconds): the inline snapshot (and the inline read models'
-    /// alert tracks, <see cref="ReadModels.ReadModelFold"/>) are built from the events in memory at append
-    /// time, and must read the same as ones rebuilt from the stored events.
-    /// </summary>
-    internal static DateTimeOffset Stored(DateTimeOffset instant) => ServiceDefaults.EventSourcing.StoredTime.Of(instant);
+        current with { Status = OverlapStatus.Dismissed, Reason = e.Data.Reason, ChangedAt = StoredTime.Of(e.Timestamp) };
 
     /// <summary>The stream id of the <paramref name="generation"/>-th alert of a pair: a raise repeated after a crash collides instead of doubling.</summary>
     public static Guid IdFor(string pair, int generation) => StreamIds.NameBased($"overlap/{pair}/{generation}");

@@ -3,6 +3,7 @@ using EuCyberNet.Coordination.Activities;
 using EuCyberNet.Coordination.Experts;
 using EuCyberNet.Coordination.Overlaps;
 using EuCyberNet.Coordination.Overview;
+using EuCyberNet.ServiceDefaults.EventSourcing;
 using JasperFx.Events;
 using ActivityFolds = EuCyberNet.Coordination.Activities.Activities;
 using EnrolmentFolds = EuCyberNet.Coordination.Experts.Enrolments;
@@ -73,7 +74,7 @@ public sealed class ReadModelFold(
             {
                 var current = Alerts.GetValueOrDefault(streamId) ?? new OverlapAlertTrack(streamId, []);
                 _tracksBefore.TryAdd(streamId, current.Track);
-                Alerts[streamId] = current with { Track = Track.With(current.Track, new TrackPoint(version, OverlapAlert.Stored(timestamp), StatusOf(data))) };
+                Alerts[streamId] = current with { Track = Track.With(current.Track, new TrackPoint(version, StoredTime.Of(timestamp), StatusOf(data))) };
                 break;
             }
         }
