@@ -224,7 +224,7 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
         ProfiledRunAsync($"{clients} clients, group commit {(groupCommit ? "on" : "off")}", "command",
             () => Wrk.RunAsync(Gateway, script, _token, clients, options.RunDuration, [.. ServicePids, .. ServerPids]),
             [("gateway", _running["gateway"].Pid), ("Projects", _running["projects"].Pid), ("PostgreSQL", platform.PostgresPid)],
-            traced: ["projects"], databases: ["projects"], traceName: $"commands-{clients}-{(groupCommit ? "on" : "off")}", top: 8);
+            traced: ["gateway", "projects"], databases: ["projects"], traceName: $"commands-{clients}-{(groupCommit ? "on" : "off")}", top: 8);
 
     /// <summary>
     /// One measured run with its profile, noted under the table: the CPU per operation of each
