@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using System.Threading.Channels;
 using EuCyberNet.Projects.Projects;
 using EuCyberNet.Testing;
 using Marten;
@@ -124,6 +125,98 @@ internal static class RawRabbit
         var cpu = Cpu.TreeMs(cpuRoots) - cpuBefore;
         await setup.QueueDeleteAsync(queue);
         return new Run(messages / elapsed.TotalSeconds, double.NaN, double.NaN, cpu / messages, messages, 0);
+    }
+}
+
+/// <summary>
+/// A reference for partner ingestion and the pipeline: raw RabbitMQ.Client and raw Npgsql doing the
+/// durable part of their work and nothing else. The raw baseline's messages (persistent, published
+/// with confirms, each with its own message id) are consumed the way the partner intake and the
+/// inbox consume: prefetch 256, whatever has arrived written in ONE transaction on one held
+/// connection (a row per message keyed by its message id, a repeat dropped), a durable commit, then
+/// one multiple-ack. No validation, no event store, no mapping, no envelope: what storing alone
+/// costs on this machine, to set beside the raw baseline that stores nothing.
+/// </summary>
+internal static class RawStored
+{
+    private const string Table = "raw_stored";
+
+    public static async Task<Run> RunAsync(Uri virtualHost, string connectionString, int messages, string json, IReadOnlyList<int> cpuRoots)
+    {
+        await using var database = new NpgsqlConnection(connectionString);
+        await database.OpenAsync();
+        await using (var create = new NpgsqlCommand($"create table if not exists {Table} (id uuid primary key, body jsonb not null)", database))
+            await create.ExecuteNonQueryAsync();
+
+        var factory = new ConnectionFactory { Uri = virtualHost };
+        await using var connection = await factory.CreateConnectionAsync("bench-raw-stored");
+        await using var setup = await connection.CreateChannelAsync();
+        var queue = $"bench-raw-stored-{Guid.NewGuid():N}";
+        await setup.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+
+        var arrived = Channel.CreateUnbounded<(ulong Tag, Guid Id, string Body)>(new UnboundedChannelOptions { SingleReader = true });
+        await using var consuming = await connection.CreateChannelAsync();
+        await consuming.BasicQosAsync(0, 256, false);
+        var consumer = new AsyncEventingBasicConsumer(consuming);
+        consumer.ReceivedAsync += (_, delivery) =>
+        {
+            // The body's memory is the client's again once this returns: decode it now.
+            arrived.Writer.TryWrite((delivery.DeliveryTag, Guid.Parse(delivery.BasicProperties.MessageId!), Encoding.UTF8.GetString(delivery.Body.Span)));
+            return Task.CompletedTask;
+        };
+        await consuming.BasicConsumeAsync(queue, autoAck: false, consumer);
+
+        var body = Encoding.UTF8.GetBytes(json);
+        var cpuBefore = Cpu.TreeMs(cpuRoots);
+        var clock = Stopwatch.StartNew();
+        var storing = StoreAsync(database, consuming, arrived.Reader, messages);
+        await using (var publishing = await connection.CreateChannelAsync(new CreateChannelOptions(
+                         publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true)))
+        {
+            await Confirmed.InWindowAsync(Enumerable.Range(0, messages), _ => publishing.BasicPublishAsync("", queue, mandatory: true,
+                new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, MessageId = Guid.NewGuid().ToString() },
+                body).AsTask());
+        }
+        await storing.WaitAsync(TimeSpan.FromSeconds(120));
+        var elapsed = clock.Elapsed;
+        var cpu = Cpu.TreeMs(cpuRoots) - cpuBefore;
+        await setup.QueueDeleteAsync(queue);
+        await using (var stored = new NpgsqlCommand($"select count(*) from {Table}", database))
+            if ((long)(await stored.ExecuteScalarAsync())! < messages)
+                throw new InvalidOperationException("The raw reference acknowledged messages it did not store.");
+        await using (var empty = new NpgsqlCommand($"truncate {Table}", database))
+            await empty.ExecuteNonQueryAsync();
+        return new Run(messages / elapsed.TotalSeconds, double.NaN, double.NaN, cpu / messages, messages, 0);
+    }
+
+    private static async Task StoreAsync(NpgsqlConnection database, IChannel channel, ChannelReader<(ulong Tag, Guid Id, string Body)> arrived, int messages)
+    {
+        var ids = new List<Guid>(256);
+        var bodies = new List<string>(256);
+        for (var stored = 0; stored < messages && await arrived.WaitToReadAsync();)
+        {
+            ids.Clear();
+            bodies.Clear();
+            ulong last = 0;
+            while (ids.Count < 256 && arrived.TryRead(out var message))
+            {
+                ids.Add(message.Id);
+                bodies.Add(message.Body);
+                last = message.Tag;
+            }
+            await using (var transaction = await database.BeginTransactionAsync())
+            {
+                await using var insert = new NpgsqlCommand(
+                    $"insert into {Table} (id, body) select id, body::jsonb from unnest(@ids, @bodies) as m(id, body) on conflict (id) do nothing",
+                    database, transaction);
+                insert.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. ids]));
+                insert.Parameters.Add(new NpgsqlParameter<string[]>("bodies", [.. bodies]));
+                await insert.ExecuteNonQueryAsync();
+                await transaction.CommitAsync();
+            }
+            await channel.BasicAckAsync(last, multiple: true);
+            stored += ids.Count;
+        }
     }
 }
 

@@ -342,6 +342,24 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
     private async Task<Run> RawRabbitAsync(int messages) =>
         await RawRabbit.RunAsync(platform.VirtualHost!, messages, Baselines.EventJson, [Machine.SelfPid, platform.RabbitPid]);
 
+    private async Task<Run> RawStoredAsync(int messages) =>
+        await RawStored.RunAsync(platform.VirtualHost!, _baselineDatabase, messages, Baselines.EventJson, [Machine.SelfPid, platform.RabbitPid, platform.PostgresPid]);
+
+    /// <summary>
+    /// The rows of <see cref="RawStored"/> beside a messaging benchmark: the reference against raw
+    /// RabbitMQ, and the benchmark against the reference.
+    /// </summary>
+    private void ReportAgainstStored(string benchmark, string measure, Figure ours, List<Run> storedRuns, Figure raw, int burst)
+    {
+        var stored = new Figure($"raw RabbitMQ.Client + raw Npgsql, each message stored as a row, one transaction per arrived batch ({burst} per burst)", storedRuns);
+        report.Runs(stored);
+        report.Add(new Row($"{benchmark}: raw reference that stores", $"messages/s, each stored as a row, one transaction per arrived batch; CPU per message (bench process + RabbitMQ + PostgreSQL)",
+            $"{Report.F(stored.PerSecond)} ({Report.F(stored.CpuMsPerOp, 2)} ms)", $"raw RabbitMQ {Report.F(raw.PerSecond)}/s", Report.Ratio(stored.PerSecond, raw.PerSecond),
+            "—", "reference: storing alone, raw", Machine.LoadAverage()));
+        report.Add(new Row(benchmark, $"{measure}, against the raw reference that stores", Report.F(ours.PerSecond),
+            $"raw RabbitMQ + PostgreSQL {Report.F(stored.PerSecond)}/s", Report.Ratio(ours.PerSecond, stored.PerSecond), "—", "measured", Machine.LoadAverage()));
+    }
+
     private async Task PartnerIngestionAsync()
     {
         var projects = _running["projects"];
@@ -350,7 +368,8 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
         Task<Run> Burst() => ingest.RunAsync(PartnerBurstSize, _databases["projects"], cpu);
         await WarmUpAsync(Burst);
         await RawRabbitAsync(500);
-        List<Run> ours = [], raw = [];
+        await RawStoredAsync(500);
+        List<Run> ours = [], raw = [], stored = [];
         for (var run = 0; run < options.Runs; run++)
         {
             ours.Add(run == 0
@@ -358,6 +377,7 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
                     traced: ["projects"], databases: ["projects"], traceName: "ingestion", top: 8)
                 : await Burst());
             raw.Add(await RawRabbitAsync(PartnerBurstSize));
+            stored.Add(await RawStoredAsync(PartnerBurstSize));
             SampleRss();
         }
         var o = new Figure($"partner events over AMQP, validated and stored ({PartnerBurstSize} per burst)", ours);
@@ -368,6 +388,7 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
             Report.Ratio(o.PerSecond, r.PerSecond), "≥ 0.5× raw", Report.Verdict(o.PerSecond / r.PerSecond >= 0.5), Machine.LoadAverage()));
         report.Add(new Row("partner ingestion (AMQP burst)", "CPU per event (Projects + RabbitMQ + PostgreSQL)", $"{Report.F(o.CpuMsPerOp, 2)} ms",
             $"raw {Report.F(r.CpuMsPerOp, 2)} ms (bench process + RabbitMQ)", "—", "—", "measured", Machine.LoadAverage()));
+        ReportAgainstStored("partner ingestion (AMQP burst)", "events/s, validated and stored", o, stored, r, PartnerBurstSize);
     }
 
     private async Task PipelineAsync()
@@ -377,12 +398,14 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
         await WarmUpAsync(() => pipeline.RunAsync(BurstSize, cpu));
         await using var alone = await MassTransitAlone.StartAsync(platform.VirtualHost!);
         await alone.RunAsync(500, [Machine.SelfPid, platform.RabbitPid]); // warm-up
-        List<Run> ours = [], raw = [], massTransit = [];
+        await RawStoredAsync(500);
+        List<Run> ours = [], raw = [], massTransit = [], stored = [];
         for (var run = 0; run < options.Runs; run++)
         {
             ours.Add(run == 0 ? await ProfiledPipelineAsync(pipeline, cpu) : await pipeline.RunAsync(BurstSize, cpu));
             raw.Add(await RawRabbitAsync(BurstSize));
             massTransit.Add(await alone.RunAsync(BurstSize, [Machine.SelfPid, platform.RabbitPid]));
+            stored.Add(await RawStoredAsync(BurstSize));
             SampleRss();
         }
         var o = new Figure($"Marten → relay → RabbitMQ → Coordination's idempotent recorder ({BurstSize} events per burst)", ours);
@@ -399,6 +422,7 @@ internal sealed class SystemUnderTest(Platform platform, BenchOptions options, R
             $"raw RabbitMQ {Report.F(r.PerSecond)}/s", Report.Ratio(m.PerSecond, r.PerSecond), "—", "reference: the pipeline's ceiling", Machine.LoadAverage()));
         report.Add(new Row("MassTransit alone (reference)", "CPU per message (bench process + RabbitMQ)", $"{Report.F(m.CpuMsPerOp, 2)} ms",
             $"raw {Report.F(r.CpuMsPerOp, 2)} ms", "—", "—", "measured", Machine.LoadAverage()));
+        ReportAgainstStored("pipeline (relay → consumer)", "events/s, effect committed", o, stored, r, BurstSize);
     }
 
     /// <summary>One pipeline run with its profile: CPU per process, and each database's statements.</summary>
