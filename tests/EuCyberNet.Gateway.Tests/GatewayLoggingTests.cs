@@ -10,8 +10,8 @@ namespace EuCyberNet.Gateway.Tests;
 /// <summary>
 /// The gateway's logs with its own settings (appsettings.json): every request is already a trace
 /// on the dashboard, so forwarding one logs nothing unless it went wrong. YARP's defaults log two
-/// Information lines per forwarded request, which at a few thousand requests a second buried the
-/// gateway's log in the dashboard.
+/// Information lines per forwarded request ("Proxying to …", seen on the gateway's console), which
+/// under load bury everything else in its log.
 /// </summary>
 public sealed class GatewayLoggingTests : IDisposable
 {
