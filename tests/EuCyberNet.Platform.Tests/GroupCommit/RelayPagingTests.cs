@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using EuCyberNet.Contracts;
+using EuCyberNet.Platform.Tests.Unit;
 using EuCyberNet.ServiceDefaults.Messaging;
 using JasperFx.Events;
 using Marten;
@@ -93,7 +94,7 @@ public sealed class RelayPagingTests : IAsyncLifetime
     }
 
     /// <summary>An <see cref="IBus"/> whose publishes wait until the test opens it, then confirm at once.</summary>
-    public class GatedBus : DispatchProxy
+    public class GatedBus : RelayBus<Relayed>
     {
         private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _firstPublish = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -109,16 +110,9 @@ public sealed class RelayPagingTests : IAsyncLifetime
             while (!streams.All(_published.ContainsKey)) await Task.Delay(50, deadline.Token);
         }
 
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        protected override async Task PublishAsync(Relayed message)
         {
-            if (targetMethod?.Name != nameof(IPublishEndpoint.Publish) || args is null || args[0] is not Relayed message)
-                throw new NotSupportedException($"{targetMethod?.Name} is not used by the relay");
             _firstPublish.TrySetResult();
-            return PublishAsync(message);
-        }
-
-        private async Task PublishAsync(Relayed message)
-        {
             await _open.Task;
             _published.TryAdd(message.StreamId, 0);
         }

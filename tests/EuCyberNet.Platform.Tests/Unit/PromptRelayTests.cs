@@ -18,7 +18,7 @@ namespace EuCyberNet.Platform.Tests.Unit;
 public sealed class PromptRelayTests
 {
     /// <summary>An <see cref="IBus"/> that records every publish; it fails the next publish of each subject in <see cref="FailOnce"/> and holds every publish while <see cref="Hold"/> is not completed.</summary>
-    public class RecordingBus : DispatchProxy
+    public class RecordingBus : RelayBus<Announced>
     {
         public ConcurrentQueue<string> Published { get; } = new();
 
@@ -35,14 +35,7 @@ public sealed class PromptRelayTests
             return done;
         }
 
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
-        {
-            if (targetMethod?.Name != nameof(IPublishEndpoint.Publish) || args is null || args[0] is not Announced message)
-                throw new NotSupportedException($"{targetMethod?.Name} is not used by the relay");
-            return PublishAsync(message);
-        }
-
-        private async Task PublishAsync(Announced message)
+        protected override async Task PublishAsync(Announced message)
         {
             await Hold.Task;
             Published.Enqueue(message.Subject);

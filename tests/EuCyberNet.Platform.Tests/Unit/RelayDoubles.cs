@@ -1,7 +1,9 @@
+using System.Reflection;
 using EuCyberNet.Contracts;
 using EuCyberNet.ServiceDefaults.Messaging;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
+using MassTransit;
 
 namespace EuCyberNet.Platform.Tests.Unit;
 
@@ -14,6 +16,23 @@ public sealed class AnnounceEverything : IIntegrationEventMapper
     public IEnumerable<IIntegrationEvent> Map(IEvent domainEvent) => [new Announced(SubjectOf(domainEvent), domainEvent.Timestamp)];
 
     public static string SubjectOf(IEvent e) => $"thing/{e.StreamId}";
+}
+
+/// <summary>
+/// The base of the relay tests' <see cref="IBus"/> doubles (made with <see cref="DispatchProxy.Create{T, TProxy}"/>):
+/// the relay only publishes its mapper's messages, so a publish of a <typeparamref name="TMessage"/> is all a
+/// double decides; any other call fails.
+/// </summary>
+public abstract class RelayBus<TMessage> : DispatchProxy where TMessage : class
+{
+    protected abstract Task PublishAsync(TMessage message);
+
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+    {
+        if (targetMethod?.Name != nameof(IPublishEndpoint.Publish) || args is null || args[0] is not TMessage message)
+            throw new NotSupportedException($"{targetMethod?.Name} is not used by the relay");
+        return PublishAsync(message);
+    }
 }
 
 internal static class RelayPages
