@@ -239,7 +239,7 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
 
     private async Task CommitGroupAsync(List<Pending> group, NpgsqlConnection connection)
     {
-        var written = new List<IEvent>();
+        var written = _committed is null ? null : new List<IEvent>(); // only when someone is told
         await using var transaction = await connection.BeginTransactionAsync();
         if (_gate is not null) await _gate.EnterAsync(connection, CancellationToken.None);
         var snapshots = new SnapshotCapture();
@@ -253,7 +253,7 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
             var action = pending.ExpectedVersion is { } version
                 ? session.Events.Append(pending.StreamId, version + pending.Events.Count, [.. pending.Events])
                 : session.Events.StartStream(pending.AggregateType, pending.StreamId, [.. pending.Events]);
-            written.AddRange(action.Events);
+            written?.AddRange(action.Events);
             foreach (var e in action.Events)
             {
                 e.CorrelationId = pending.CorrelationId;
@@ -265,7 +265,7 @@ public sealed partial class CommandGroupCommit : IAsyncDisposable
         }
         // The callers' tokens do not cancel a transaction that carries other callers' commands.
         await session.SaveChangesAsync(CancellationToken.None);
-        _committed?.Committed(written);
+        if (written is not null) _committed!.Committed(written);
         foreach (var pending in group)
             if (snapshots.Written.TryGetValue(pending.StreamId, out var state) && pending.AggregateType.IsInstanceOfType(state))
                 pending.State = state;
